@@ -1,0 +1,5 @@
+/** Every `huntforge` command, in the order `huntforge --help` lists them. */
+import type { Command } from './command.js';
+import { iocsCommand } from './iocs.js';
+
+export const commands: Command[] = [iocsCommand];
