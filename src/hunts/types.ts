@@ -48,13 +48,17 @@ export interface IocMatch {
   ignorePort: boolean;
 }
 
-export type ExclusionOperator = 'equals' | 'startswith' | 'endswith' | 'contains' | 'cidr' | 'regex';
+export type ConditionOperator = 'equals' | 'startswith' | 'endswith' | 'contains' | 'cidr' | 'regex';
 
-/** A condition on a logical field (mapped per table) or on an explicit `Table.Column`. */
-export type ExclusionCondition =
-  | { field: LogicalField | `${string}.${string}`; operator: ExclusionOperator; values: string[] }
-  | { all: ExclusionCondition[] }
-  | { any: ExclusionCondition[] };
+/**
+ * A condition on a logical field (mapped per table) or on an explicit `Table.Column`; `values` are
+ * OR'd. Used both for behaviour-hunt selections and for exclusions.
+ */
+export type Condition =
+  | { field: LogicalField | `${string}.${string}`; operator: ConditionOperator; values: string[] }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
 
 /** A reason not to report a row. Renderers compile it as `not(condition)`. */
 export interface Exclusion {
@@ -62,7 +66,7 @@ export interface Exclusion {
   reason: string;
   /** Hunt kinds or table names it applies to; empty means every hunt. */
   scope: string[];
-  condition: ExclusionCondition;
+  condition: Condition;
   /** Where it came from: `huntforge.yaml:12`, `profile:nanocore`, `scenario:cdn`. */
   origin: string;
 }
@@ -93,6 +97,8 @@ export interface Hunt {
   indicators: Indicator[];
   indicatorTypes: IndicatorType[];
   match?: IocMatch;
+  /** behaviour hunts: the rows to report (before exclusions). */
+  selection?: Condition;
   severity: Severity;
   tactics: string[];
   techniques: string[];
