@@ -1,0 +1,199 @@
+/**
+ * The planner: indicators in, hunts out. Decides which tables can see which indicators and what
+ * each hunt means; renderers only translate. (pySigma's "rule" step.)
+ */
+import type { Indicator, IndicatorType } from '../intel/types.js';
+import { DATA_SOURCES, type DataSource, type IocKind, type Platform } from './datasources.js';
+import { stableGuid } from './ids.js';
+import type { Hunt, Severity } from './types.js';
+
+export interface PlanOptions {
+  /** Match ip:port indicators on the address alone (the port-less variant). Default false. */
+  ignorePort?: boolean;
+  /** Leave out flagged indicators (shared infrastructure, reserved, …). Default false: they hunt, flagged. */
+  dropFlagged?: boolean;
+  /** Only plan hunts for these tables. */
+  tables?: string[];
+  /** Only plan hunts for tables available on this platform. */
+  platform?: Platform;
+}
+
+export interface HuntPlan {
+  hunts: Hunt[];
+  indicators: Indicator[];
+  /** Printable family names named by the indicators, most frequent first. */
+  families: string[];
+  /** Things the plan could not cover, e.g. indicator types no bundled table can see. */
+  notes: string[];
+}
+
+const KIND_OF_TYPE: Record<IndicatorType, IocKind | null> = {
+  ipv4: 'ip',
+  ipv6: 'ip',
+  domain: 'domain',
+  url: 'url',
+  md5: 'hash',
+  sha1: 'hash',
+  sha256: 'hash',
+  email: null,
+};
+
+// Ports that are normal for the protocols C2 usually hides in; anything else earns T1571.
+const STANDARD_PORTS = new Set([53, 80, 443, 8080, 8443]);
+
+export function iocKindOf(type: IndicatorType): IocKind | null {
+  return KIND_OF_TYPE[type];
+}
+
+export function planHunts(allIndicators: Indicator[], options: PlanOptions = {}): HuntPlan {
+  const notes: string[] = [];
+  const indicators = options.dropFlagged ? allIndicators.filter((i) => i.flags.length === 0) : allIndicators;
+  if (options.dropFlagged && indicators.length < allIndicators.length)
+    notes.push(`${allIndicators.length - indicators.length} flagged indicators left out (--drop-flagged).`);
+  const families = rankFamilies(indicators);
+  const familyLabel =
+    families.length === 1 ? families[0] : families.length > 1 ? `${families.length} families` : null;
+
+  const byKind = new Map<IocKind, Indicator[]>();
+  for (const indicator of indicators) {
+    const kind = KIND_OF_TYPE[indicator.type];
+    if (!kind) continue;
+    byKind.set(kind, [...(byKind.get(kind) ?? []), indicator]);
+  }
+  const emails = indicators.filter((i) => i.type === 'email').length;
+  if (emails > 0)
+    notes.push(`${emails} e-mail indicators have no bundled table to hunt in; they are listed only.`);
+
+  const hunts: Hunt[] = [];
+  for (const [kind, kindIndicators] of byKind) {
+    const sources = DATA_SOURCES.filter(
+      (s) =>
+        s.coverage[kind] &&
+        (!options.tables || options.tables.includes(s.table)) &&
+        (!options.platform || s.platforms.includes(options.platform)),
+    );
+    if (sources.length === 0) notes.push(`No selected table can see ${kind} indicators.`);
+    for (const source of sources) hunts.push(iocHunt(kind, source, kindIndicators, familyLabel, options));
+  }
+  return { hunts, indicators, families, notes };
+}
+
+function iocHunt(
+  kind: IocKind,
+  source: DataSource,
+  indicators: Indicator[],
+  family: string | null,
+  options: PlanOptions,
+): Hunt {
+  const coverage = source.coverage[kind]!;
+  const { tactics, techniques } = attackFor(kind, indicators);
+  const subject = family ?? 'threat-intel';
+  return {
+    id: stableGuid(family ?? '', kind, source.table),
+    kind,
+    title: `${subject} ${KIND_TITLE[kind]} in ${source.table}`,
+    description: describe(kind, source, indicators, family),
+    purpose: purposeFor(kind, source, indicators, options),
+    table: source.table,
+    project: [],
+    projectColumns: coverage.project,
+    connectors: source.connectors,
+    indicators,
+    indicatorTypes: [...new Set(indicators.map((i) => i.type))],
+    match: { indicatorType: kind, ...coverage.match, ignorePort: options.ignorePort ?? false },
+    severity: severityFor(indicators),
+    tactics,
+    techniques,
+    entityMappings: coverage.entityMappings,
+    exclusions: [],
+    falsePositives: [],
+    family,
+  };
+}
+
+const KIND_TITLE: Record<IocKind, string> = {
+  ip: 'IOC addresses contacted',
+  domain: 'IOC domains looked up or contacted',
+  url: 'IOC URLs requested',
+  hash: 'IOC file hashes seen',
+};
+
+function describe(kind: IocKind, source: DataSource, indicators: Indicator[], family: string | null): string {
+  const who = family ? `${family} ` : '';
+  const what = {
+    ip: 'network connections to or from',
+    domain: 'DNS lookups of or connections to',
+    url: 'requests for',
+    hash: 'files or processes matching',
+  }[kind];
+  const flagged = indicators.filter((i) => i.flags.length > 0).length;
+  const flagNote =
+    flagged > 0
+      ? ` ${flagged} of the ${indicators.length} indicators are flagged (shared infrastructure or reserved), so hits need review before they are called compromise.`
+      : '';
+  return `Finds ${what} ${indicators.length} known ${who}indicators in ${source.title} (${source.table}).${flagNote}`;
+}
+
+function purposeFor(
+  kind: IocKind,
+  source: DataSource,
+  indicators: Indicator[],
+  options: PlanOptions,
+): string {
+  const m = source.coverage[kind]!.match;
+  switch (kind) {
+    case 'ip': {
+      const withPort = indicators.filter((i) => i.port !== null).length;
+      const cols = m.endpoints!.map((e) => (e.port ? `${e.ip}:${e.port}` : e.ip)).join(' or ');
+      const portRule =
+        withPort === 0
+          ? 'the indicators carry no port, so any port matches'
+          : options.ignorePort
+            ? 'ports ignored on request (--ignore-port): any port matches'
+            : `${withPort} ip:port indicators also require their port, so other services on the same (often shared) address do not match`;
+      return `Matches ${cols} equal to an indicator address; ${portRule}.`;
+    }
+    case 'domain': {
+      const cols = m.domainColumns!.map((c) =>
+        c.holds === 'url-host' ? `the host of ${c.column}` : c.column,
+      );
+      return `Matches ${cols.join(' or ')} equal to an indicator domain or any subdomain of it (x.theponzu.com), case-insensitive, trailing dot ignored; has_any is only the indexed pre-filter, because on its own it also matches look-alikes such as theponzu.com.evil.net.`;
+    }
+    case 'url':
+      return `Matches ${m.urlColumns!.join(' or ')} equal to an indicator URL, scheme and host case-insensitive, path case-sensitive.`;
+    case 'hash':
+      return `Matches ${m.hashColumns!.map((c) => c.column).join(', ')} equal to an indicator hash of the same type, case-insensitive.`;
+  }
+}
+
+function attackFor(kind: IocKind, indicators: Indicator[]): { tactics: string[]; techniques: string[] } {
+  const threatTypes = new Set(indicators.map((i) => i.threatType ?? ''));
+  const tactics = new Set<string>();
+  const techniques = new Set<string>();
+  if (kind === 'hash') {
+    tactics.add('Execution');
+    techniques.add('T1204');
+  } else {
+    tactics.add('CommandAndControl');
+    techniques.add('T1071');
+  }
+  if (threatTypes.has('payload_delivery') && kind !== 'hash') techniques.add('T1105');
+  if (kind === 'ip' && indicators.some((i) => i.port !== null && !STANDARD_PORTS.has(i.port)))
+    techniques.add('T1571');
+  if (kind === 'domain' && indicators.some((i) => i.flags.some((f) => f.category === 'dynamic-dns'))) {
+    techniques.add('T1568');
+  }
+  return { tactics: [...tactics], techniques: [...techniques].sort() };
+}
+
+function severityFor(indicators: Indicator[]): Severity {
+  const unflagged = indicators.filter((i) => i.flags.length === 0);
+  if (unflagged.length === 0) return 'Low';
+  return unflagged.some((i) => (i.confidence ?? 0) >= 75) ? 'High' : 'Medium';
+}
+
+function rankFamilies(indicators: Indicator[]): string[] {
+  const counts = new Map<string, number>();
+  for (const i of indicators) if (i.malware) counts.set(i.malware, (counts.get(i.malware) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
+}
