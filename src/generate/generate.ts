@@ -1,0 +1,158 @@
+/**
+ * `huntforge generate` as a library call: indicators → hunts → KQL, Sentinel packages and the
+ * report, all in memory. writeOutput.ts puts it on disk.
+ */
+import { dataSource, type Platform } from '../hunts/datasources.js';
+import { type HuntPlan, type PlanOptions, planHunts } from '../hunts/plan.js';
+import type { Hunt } from '../hunts/types.js';
+import type { Indicator, ReadResult } from '../intel/types.js';
+import { canRender, indicatorLists, type KqlRenderOptions, renderHuntKql } from '../render/kql/hunt.js';
+import { armTemplate } from '../render/sentinel/arm.js';
+import {
+  type AnalyticsRule,
+  analyticsRule,
+  type HuntingQuery,
+  huntingQuery,
+} from '../render/sentinel/rule.js';
+import { type Delivery, sizeRules } from '../render/sentinel/sizing.js';
+import { buildReport } from '../report/build.js';
+import type { HuntReport } from '../report/model.js';
+
+export interface GenerateOptions extends PlanOptions {
+  /** KQL timespan for the hunts' window, e.g. `14d`. */
+  lookback?: string;
+  /** Label of the intel source for headers and the report, e.g. `ThreatFox - Nanocore RAT`. */
+  source?: string;
+  /** Fixed clock for reproducible output (tests, golden files). */
+  now?: Date;
+  platforms?: Platform[];
+}
+
+export interface GeneratedQuery {
+  hunt: Hunt;
+  platform: Platform;
+  kql: string;
+  /** Path relative to the output folder. */
+  file: string;
+}
+
+export interface GeneratedRule {
+  rule: AnalyticsRule;
+  huntId: string;
+  file: string;
+}
+
+export interface Watchlist {
+  alias: string;
+  file: string;
+  rows: { SearchKey: string; ListName: string; IndicatorType: string; Family: string }[];
+}
+
+export interface GenerateResult {
+  plan: HuntPlan;
+  queries: GeneratedQuery[];
+  huntingQueries: { query: HuntingQuery; file: string }[];
+  rules: GeneratedRule[];
+  deliveries: Map<string, Delivery>;
+  watchlists: Watchlist[];
+  arm: { file: string; template: object };
+  /** Files of other targets (Sigma, SPL, …), relative to the output folder. */
+  extraFiles?: { path: string; content: string }[];
+  report: HuntReport;
+}
+
+export function lookbackDays(lookback: string): number {
+  const m = /^(\d+)([dhm])$/.exec(lookback);
+  if (!m) return 14;
+  return Number(m[1]) / { d: 1, h: 24, m: 1440 }[m[2] as 'd' | 'h' | 'm'];
+}
+
+export function fileSlug(hunt: Hunt): string {
+  return `${hunt.kind}-${hunt.table.replace(/^_+/, '')}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
+}
+
+export function generateFromIndicators(read: ReadResult, options: GenerateOptions = {}): GenerateResult {
+  const lookback = options.lookback ?? '14d';
+  const now = options.now ?? new Date();
+  const plan = planHunts(read.indicators, options);
+  const source = options.source ?? sourceLabel(read.indicators, plan.families);
+  const platforms = options.platforms ?? ['sentinel', 'defender'];
+  const base = { lookback, source, generated: now };
+
+  const queries: GeneratedQuery[] = [];
+  for (const hunt of plan.hunts) {
+    for (const platform of platforms) {
+      if (!canRender(hunt, platform)) continue;
+      const kql = renderHuntKql(hunt, { ...base, platform });
+      queries.push({ hunt, platform, kql, file: `kql/${platform}/${fileSlug(hunt)}.kql` });
+    }
+  }
+
+  const sentinelQueries = queries.filter((q) => q.platform === 'sentinel');
+  const huntingQueries = sentinelQueries.map((q) => ({
+    query: huntingQuery(q.hunt, q.kql),
+    file: `sentinel/hunting/${fileSlug(q.hunt)}.yaml`,
+  }));
+
+  const rules: GeneratedRule[] = [];
+  const deliveries = new Map<string, Delivery>();
+  const watchlists = new Map<string, Watchlist>();
+  const sentinel: KqlRenderOptions = { ...base, platform: 'sentinel' };
+  for (const q of sentinelQueries) {
+    const sized = sizeRules(
+      q.hunt,
+      (h) => renderHuntKql(h, sentinel),
+      (h, alias) => renderHuntKql(h, { ...sentinel, indicatorSource: { kind: 'watchlist', alias } }),
+    );
+    deliveries.set(q.hunt.id, sized.delivery);
+    if (sized.watchlistAlias) addWatchlistRows(watchlists, sized.watchlistAlias, q.hunt);
+    sized.parts.forEach((part, index) => {
+      const rule = analyticsRule(part.hunt, part.query, lookbackDays(lookback), {
+        id: part.id,
+        name: part.name,
+      });
+      const suffix = sized.parts.length > 1 ? `-part${index + 1}` : '';
+      rules.push({ rule, huntId: q.hunt.id, file: `sentinel/analytics/${fileSlug(q.hunt)}${suffix}.yaml` });
+    });
+  }
+
+  const arm = { file: 'sentinel/arm/analytics-rules.json', template: armTemplate(rules.map((r) => r.rule)) };
+  const result = {
+    plan,
+    queries,
+    huntingQueries,
+    rules,
+    deliveries,
+    watchlists: [...watchlists.values()],
+    arm,
+    report: undefined as unknown as HuntReport,
+  };
+  result.report = buildReport(read, result, { source, now, lookback });
+  return result;
+}
+
+function addWatchlistRows(watchlists: Map<string, Watchlist>, alias: string, hunt: Hunt): void {
+  if (watchlists.has(alias) || !hunt.match) return;
+  const rows: Watchlist['rows'] = [];
+  for (const [listName, values] of indicatorLists(hunt.match, hunt.indicators)) {
+    for (const value of values) {
+      rows.push({
+        SearchKey: value,
+        ListName: listName,
+        IndicatorType: hunt.kind,
+        Family: hunt.family ?? '',
+      });
+    }
+  }
+  watchlists.set(alias, { alias, file: `watchlists/${alias}.csv`, rows });
+}
+
+function sourceLabel(indicators: Indicator[], families: string[]): string {
+  const formats = new Set(indicators.flatMap((i) => i.sources.map((s) => s.format)));
+  const feed = [...formats].some((f) => f.startsWith('threatfox')) ? 'ThreatFox' : 'threat intelligence';
+  return families.length === 1 ? `${feed} - ${families[0]}` : feed;
+}
+
+export function isAsim(table: string): boolean {
+  return !!dataSource(table)?.asimFunction;
+}
