@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import type { Flag } from '../../src/intel/types.js';
 import { loadWarninglists, WarninglistIndex } from '../../src/intel/warninglists/index.js';
-import { parseCidrWords } from '../../src/intel/warninglists/ip-address.js';
+import { parseCidrWords, parseIPv4, parseIPv6Words } from '../../src/intel/warninglists/ip-address.js';
 import { NaiveIpScanner } from '../../src/intel/warninglists/naive-scan.js';
 import { entryValue } from '../../src/intel/warninglists/schema.js';
 
@@ -74,4 +75,80 @@ test('the property inputs really do hit ranges (the comparison is not vacuous)',
   const v6 = fc.sample(v6NearRange, { numRuns: 500, seed: 42 });
   const v6Flagged = v6.filter((ip) => index.checkIp(ip).length > 0).length;
   assert.ok(v6Flagged > 200 && v6Flagged < 500, `${v6Flagged} of 500 flagged`);
+});
+
+/** ipaddr.js's reading of an IPv6 text as four 32-bit words, or null when it rejects it. */
+function ipaddrV6Words(text: string): number[] | null {
+  if (!ipaddr.IPv6.isValid(text)) return null;
+  const parts = ipaddr.IPv6.parse(text).parts;
+  return [0, 1, 2, 3].map((i) => parts[2 * i] * 0x10000 + parts[2 * i + 1]);
+}
+
+test('the fast IPv6 parser reads every address form as ipaddr.js does', () => {
+  const junk = fc.string({
+    unit: fc.constantFrom(...'0123456789abcdefABCDEF:.:::%g'.split('')),
+    maxLength: 45,
+  });
+  fc.assert(
+    fc.property(fc.oneof(fc.ipV6(), junk), (text) => {
+      const out = new Uint32Array(4);
+      const ok = parseIPv6Words(text, out);
+      const expected = ipaddrV6Words(text);
+      assert.equal(ok, expected !== null, text);
+      if (expected) assert.deepEqual([...out], expected, text);
+    }),
+    { numRuns: 20000 },
+  );
+  for (const [text, words] of [
+    ['::', [0, 0, 0, 0]],
+    ['::1', [0, 0, 0, 1]],
+    ['1::', [0x10000, 0, 0, 0]],
+    ['2606:4700::6810:1', [0x26064700, 0, 0, 0x68100001]],
+    ['::ffff:104.21.9.66', [0, 0, 0xffff, 0x68150942]],
+    ['1:2:3:4:5:6:7:8', [0x10002, 0x30004, 0x50006, 0x70008]],
+  ] as const) {
+    const out = new Uint32Array(4);
+    assert.ok(parseIPv6Words(text, out), text);
+    assert.deepEqual([...out], words, text);
+  }
+  for (const bad of [
+    '',
+    ':',
+    ':::',
+    '1:2',
+    '1::2::3',
+    '1:2:3:4:5:6:7:8:9',
+    '12345::',
+    'g::',
+    '::1:',
+    '1.2.3.4',
+  ]) {
+    assert.equal(parseIPv6Words(bad, new Uint32Array(4)), false, bad);
+  }
+});
+
+test('the fast IPv4 parser reads dotted quads as ipaddr.js does and rejects the rest', () => {
+  fc.assert(
+    fc.property(fc.ipV4(), (text) => {
+      assert.deepEqual(
+        parseIPv4(text),
+        ipaddr.IPv4.parse(text)
+          .toByteArray()
+          .reduce((n, b) => n * 256 + b, 0),
+      );
+    }),
+  );
+  for (const bad of [
+    '',
+    '1.2.3',
+    '1.2.3.4.',
+    '.1.2.3',
+    '1.2.3.256',
+    '01.2.3.4',
+    '1.2.3.4 ',
+    'a.b.c.d',
+    '1..2.3',
+  ]) {
+    assert.equal(parseIPv4(bad), -1, bad);
+  }
 });
