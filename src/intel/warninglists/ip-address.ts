@@ -1,6 +1,7 @@
 /**
  * IP text → 32-bit words, the key format of the prefix tries: IPv4 is one word, IPv6 four.
- * The IPv4 path is hand-rolled because it runs once per indicator on million-row feeds.
+ * Both parsers are hand-rolled (ipaddr.js handles only the rare leftovers) because they run once per
+ * indicator on million-row feeds.
  */
 import ipaddr from 'ipaddr.js';
 
