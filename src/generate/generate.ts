@@ -3,10 +3,11 @@
  * report, all in memory. writeOutput.ts puts it on disk.
  */
 import { dataSource, type Platform } from '../hunts/datasources.js';
+import { indicatorLists } from '../hunts/lists.js';
 import { type HuntPlan, type PlanOptions, planHunts } from '../hunts/plan.js';
 import type { Hunt } from '../hunts/types.js';
 import type { Indicator, ReadResult } from '../intel/types.js';
-import { canRender, indicatorLists, type KqlRenderOptions, renderHuntKql } from '../render/kql/hunt.js';
+import { canRender, type KqlRenderOptions, renderHuntKql } from '../render/kql/hunt.js';
 import { armTemplate } from '../render/sentinel/arm.js';
 import {
   type AnalyticsRule,

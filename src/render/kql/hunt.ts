@@ -3,6 +3,7 @@
  * Matching semantics come from the hunt's IocMatch; every value goes through literal.ts.
  */
 import { dataSource, type Platform } from '../../hunts/datasources.js';
+import { HASH_LISTS, indicatorLists } from '../../hunts/lists.js';
 import type { Hunt, IocMatch } from '../../hunts/types.js';
 import type { Indicator } from '../../intel/types.js';
 import { columnFor } from '../../schemas/fields.js';
@@ -107,7 +108,10 @@ interface MatchKql {
   filters: string[];
 }
 
-function list(name: string, values: string[], options: KqlRenderOptions): string {
+// Kusto's has_any considers at most 10,000 distinct values, so larger lists cannot use it as a pre-filter.
+const HAS_ANY_LIMIT = 10_000;
+
+function letStatement(name: string, values: string[], options: KqlRenderOptions): string {
   if (options.indicatorSource?.kind === 'watchlist') {
     return `let ${name} = toscalar(_GetWatchlist(${kqlString(options.indicatorSource.alias)}) | where ListName == ${kqlString(name)} | summarize make_set(SearchKey));`;
   }
@@ -115,59 +119,46 @@ function list(name: string, values: string[], options: KqlRenderOptions): string
 }
 
 export function iocMatchKql(match: IocMatch, indicators: Indicator[], options: KqlRenderOptions): MatchKql {
+  const lists = indicatorLists(match, indicators);
+  const lets = [...lists].map(([name, values]) => letStatement(name, values, options));
+  const termPrefilter =
+    options.indicatorSource?.kind !== 'watchlist' &&
+    Math.max(0, ...[...lists.values()].map((v) => v.length)) <= HAS_ANY_LIMIT;
   switch (match.indicatorType) {
     case 'ip':
-      return ipMatch(match, indicators, options);
+      return { lets, filters: ipFilters(match, lists) };
     case 'domain':
-      return domainMatch(match, indicators, options);
+      return { lets, filters: domainFilters(match, termPrefilter) };
     case 'url':
-      return urlMatch(match, indicators, options);
+      return { lets, filters: urlFilters(match, termPrefilter) };
     case 'hash':
-      return hashMatch(match, indicators, options);
+      return { lets, filters: hashFilters(match, lists) };
   }
 }
 
-/** The indicator lists an IP hunt uses; shared with the watchlist writer so both agree. */
-export function ipLists(match: IocMatch, indicators: Indicator[]) {
-  const addresses = [...new Set(indicators.map((i) => i.value))];
-  const withPort = match.ignorePort ? [] : indicators.filter((i) => i.port !== null);
-  const endpoints = [...new Set(withPort.map((i) => `${i.value}:${i.port}`))];
-  const anyPort = [
-    ...new Set(indicators.filter((i) => match.ignorePort || i.port === null).map((i) => i.value)),
-  ];
-  return { addresses, endpoints, anyPort };
-}
-
-function ipMatch(match: IocMatch, indicators: Indicator[], options: KqlRenderOptions): MatchKql {
-  const { addresses, endpoints, anyPort } = ipLists(match, indicators);
-  const lets = [list('ioc_ips', addresses, options)];
-  if (endpoints.length > 0) lets.push(list('ioc_endpoints', endpoints, options));
-  if (anyPort.length > 0) lets.push(list('ioc_any_port', anyPort, options));
+function ipFilters(match: IocMatch, lists: Map<string, string[]>): string[] {
   const endpointsCols = match.endpoints ?? [];
   const prefilter = endpointsCols.map((e) => `${kqlIdentifier(e.ip)} in (ioc_ips)`).join(' or ');
   const branches: string[] = [];
   for (const e of endpointsCols) {
     const ip = kqlIdentifier(e.ip);
-    if (endpoints.length > 0) {
+    if (lists.has('ioc_endpoints')) {
       // A table without a port column cannot check the port: the address alone must do there.
-      const endpoint = e.port ? `strcat(${ip}, ":", tostring(${kqlIdentifier(e.port)}))` : null;
-      if (endpoint) branches.push(`${endpoint} in (ioc_endpoints), ${endpoint}`);
-      else branches.push(`${ip} in (ioc_ips), ${ip}`);
+      if (e.port) {
+        const endpoint = `strcat(${ip}, ":", tostring(${kqlIdentifier(e.port)}))`;
+        branches.push(`${endpoint} in (ioc_endpoints), ${endpoint}`);
+      } else branches.push(`${ip} in (ioc_ips), ${ip}`);
     }
-    if (anyPort.length > 0) branches.push(`${ip} in (ioc_any_port), ${ip}`);
+    if (lists.has('ioc_any_port')) branches.push(`${ip} in (ioc_any_port), ${ip}`);
   }
-  return {
-    lets,
-    filters: [
-      `| where ${prefilter}`,
-      `| extend MatchedIndicator = case(${branches.join(', ')}, "")`,
-      '| where isnotempty(MatchedIndicator)',
-    ],
-  };
+  return [
+    `| where ${prefilter}`,
+    `| extend MatchedIndicator = case(${branches.join(', ')}, "")`,
+    '| where isnotempty(MatchedIndicator)',
+  ];
 }
 
-function domainMatch(match: IocMatch, indicators: Indicator[], options: KqlRenderOptions): MatchKql {
-  const domains = [...new Set(indicators.map((i) => i.value))];
+function domainFilters(match: IocMatch, termPrefilter: boolean): string[] {
   const columns = match.domainColumns ?? [];
   const hostOf = (c: { column: string; holds: 'name' | 'url-host' }) =>
     c.holds === 'url-host'
@@ -178,58 +169,46 @@ function domainMatch(match: IocMatch, indicators: Indicator[], options: KqlRende
   for (const c of columns.slice(0, -1).reverse()) {
     host = `iif(isnotempty(${kqlIdentifier(c.column)}), ${hostOf(c)}, ${host})`;
   }
-  return {
-    lets: [list('ioc_domains', domains, options)],
-    filters: [
-      `| where ${columns.map((c) => `${kqlIdentifier(c.column)} has_any (ioc_domains)`).join(' or ')}`,
-      `| extend _labels = split(trim_end(@"\\.", tolower(${host})), ".")`,
-      '| mv-expand _i = range(0, array_length(_labels) - 1) to typeof(int)',
-      '| extend MatchedIndicator = strcat_array(array_slice(_labels, _i, -1), ".")',
-      '| where MatchedIndicator in (ioc_domains)',
-    ],
-  };
+  return [
+    ...(termPrefilter
+      ? [`| where ${columns.map((c) => `${kqlIdentifier(c.column)} has_any (ioc_domains)`).join(' or ')}`]
+      : []),
+    // Every parent domain of the name (a.b.c → a.b.c, b.c, c) is looked up: equal-or-subdomain, exactly.
+    `| extend _labels = split(trim_end(@"\\.", tolower(${host})), ".")`,
+    '| mv-expand _i = range(0, array_length(_labels) - 1) to typeof(int)',
+    '| extend MatchedIndicator = strcat_array(array_slice(_labels, _i, -1), ".")',
+    '| where MatchedIndicator in (ioc_domains)',
+  ];
 }
 
-function urlMatch(match: IocMatch, indicators: Indicator[], options: KqlRenderOptions): MatchKql {
-  const urls = [...new Set(indicators.map((i) => i.value))];
-  const hosts = [...new Set(indicators.map((i) => i.host ?? '').filter(Boolean))];
+function urlFilters(match: IocMatch, termPrefilter: boolean): string[] {
   const columns = match.urlColumns ?? [];
-  const lets = [list('ioc_urls', urls, options), list('ioc_url_hosts', hosts, options)];
   const column = kqlIdentifier(columns[0]);
-  return {
-    lets,
-    filters: [
-      `| where ${columns.map((c) => `${kqlIdentifier(c)} has_any (ioc_url_hosts)`).join(' or ')}`,
-      `| extend _origin = extract(${kqlString(URL_ORIGIN_REGEX)}, 1, ${column})`,
-      `| extend _rest = substring(${column}, strlen(_origin))`,
-      '| extend MatchedIndicator = strcat(tolower(_origin), iif(isempty(_rest), "/", _rest))',
-      '| where MatchedIndicator in (ioc_urls)',
-    ],
-  };
+  return [
+    ...(termPrefilter
+      ? [`| where ${columns.map((c) => `${kqlIdentifier(c)} has_any (ioc_url_hosts)`).join(' or ')}`]
+      : []),
+    `| extend _origin = extract(${kqlString(URL_ORIGIN_REGEX)}, 1, ${column})`,
+    `| extend _rest = substring(${column}, strlen(_origin))`,
+    // Scheme and host compare case-insensitively, the path exactly; a bare origin gets the "/" path.
+    '| extend MatchedIndicator = strcat(tolower(_origin), iif(isempty(_rest), "/", _rest))',
+    '| where MatchedIndicator in (ioc_urls)',
+  ];
 }
 
-const HASH_LETS = { md5: 'ioc_md5', sha1: 'ioc_sha1', sha256: 'ioc_sha256' } as const;
-
-function hashMatch(match: IocMatch, indicators: Indicator[], options: KqlRenderOptions): MatchKql {
-  const byType = { md5: new Set<string>(), sha1: new Set<string>(), sha256: new Set<string>() };
-  for (const i of indicators) if (i.type in byType) byType[i.type as keyof typeof byType].add(i.value);
-  const present = (['sha256', 'sha1', 'md5'] as const).filter((t) => byType[t].size > 0);
-  const lets = present.map((t) => list(HASH_LETS[t], [...byType[t]], options));
+function hashFilters(match: IocMatch, lists: Map<string, string[]>): string[] {
   const tests: { cond: string; column: string }[] = [];
   for (const c of match.hashColumns ?? []) {
-    for (const t of c.types.filter((t) => byType[t].size > 0)) {
+    for (const t of c.types.filter((t) => lists.has(HASH_LISTS[t]))) {
       tests.push({
-        cond: `${kqlIdentifier(c.column)} in~ (${HASH_LETS[t]})`,
+        cond: `${kqlIdentifier(c.column)} in~ (${HASH_LISTS[t]})`,
         column: kqlIdentifier(c.column),
       });
     }
   }
-  return {
-    lets,
-    filters: [
-      `| where ${tests.map((t) => t.cond).join(' or ')}`,
-      `| extend MatchedIndicator = tolower(case(${tests.map((t) => `${t.cond}, ${t.column}`).join(', ')}, ""))`,
-      '| extend MatchedHashAlgorithm = case(strlen(MatchedIndicator) == 32, "MD5", strlen(MatchedIndicator) == 40, "SHA1", "SHA256")',
-    ],
-  };
+  return [
+    `| where ${tests.map((t) => t.cond).join(' or ')}`,
+    `| extend MatchedIndicator = tolower(case(${tests.map((t) => `${t.cond}, ${t.column}`).join(', ')}, ""))`,
+    '| extend MatchedHashAlgorithm = case(strlen(MatchedIndicator) == 32, "MD5", strlen(MatchedIndicator) == 40, "SHA1", "SHA256")',
+  ];
 }

@@ -1,0 +1,56 @@
+/** The named indicator lists a hunt matches against — shared by every renderer and engine. */
+import type { Indicator } from '../intel/types.js';
+import type { IocMatch } from './types.js';
+
+export const HASH_LISTS = { md5: 'ioc_md5', sha1: 'ioc_sha1', sha256: 'ioc_sha256' } as const;
+
+/**
+ * The named indicator lists a hunt's query uses (`ioc_domains`, `ioc_endpoints`, …). Inline
+ * queries write them as `dynamic([...])`; watchlist queries read the same names from ListName.
+ */
+export function indicatorLists(match: IocMatch, indicators: Indicator[]): Map<string, string[]> {
+  const lists = new Map<string, string[]>();
+  const put = (name: string, values: Iterable<string>) => {
+    const unique = [...new Set(values)];
+    if (unique.length > 0) lists.set(name, unique);
+  };
+  switch (match.indicatorType) {
+    case 'ip':
+      put(
+        'ioc_ips',
+        indicators.map((i) => i.value),
+      );
+      if (!match.ignorePort)
+        put(
+          'ioc_endpoints',
+          indicators.filter((i) => i.port !== null).map((i) => `${i.value}:${i.port}`),
+        );
+      put(
+        'ioc_any_port',
+        indicators.filter((i) => match.ignorePort || i.port === null).map((i) => i.value),
+      );
+      break;
+    case 'domain':
+      put(
+        'ioc_domains',
+        indicators.map((i) => i.value),
+      );
+      break;
+    case 'url':
+      put(
+        'ioc_urls',
+        indicators.map((i) => i.value),
+      );
+      put('ioc_url_hosts', indicators.map((i) => i.host ?? '').filter(Boolean));
+      break;
+    case 'hash':
+      for (const type of ['sha256', 'sha1', 'md5'] as const) {
+        put(
+          HASH_LISTS[type],
+          indicators.filter((i) => i.type === type).map((i) => i.value),
+        );
+      }
+      break;
+  }
+  return lists;
+}
