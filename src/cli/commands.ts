@@ -1,6 +1,9 @@
 /** Every `huntforge` command, in the order `huntforge --help` lists them. */
 import type { Command } from './command.js';
+import { deployCommand } from './deploy.js';
+import { feedCommand } from './feed.js';
 import { iocsCommand } from './iocs.js';
+import { runCommand } from './run-remote.js';
 import { validateCommand } from './validate.js';
 
-export const commands: Command[] = [iocsCommand, validateCommand];
+export const commands: Command[] = [iocsCommand, validateCommand, feedCommand, runCommand, deployCommand];

@@ -1,0 +1,80 @@
+/**
+ * Bearer tokens for the Microsoft services: `HUNTFORGE_ACCESS_TOKEN` first (pipelines, tests),
+ * otherwise @azure/identity's DefaultAzureCredential — imported only when needed, since it is
+ * heavy and most commands never talk to Azure. Tokens are cached per scope until shortly before
+ * they expire, and registered for redaction so they never reach output.
+ */
+import { UserFacingError } from '../cli/command.js';
+import { redact, registerSecret } from './redact.js';
+
+export const SCOPES = {
+  logAnalytics: 'https://api.loganalytics.io/.default',
+  management: 'https://management.azure.com/.default',
+  graph: 'https://graph.microsoft.com/.default',
+  /** Azure Data Explorer: the cluster URL is the audience. */
+  adx: (clusterUrl: string) => `${clusterUrl.replace(/\/+$/, '')}/.default`,
+} as const;
+
+export interface TokenCredentialLike {
+  getToken(scope: string | string[]): Promise<{ token: string; expiresOnTimestamp: number } | null>;
+}
+
+export interface TokenOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Replaces DefaultAzureCredential (tests, or callers with their own credential). */
+  credential?: TokenCredentialLike;
+  now?: () => number;
+}
+
+/** Refresh this long before expiry so a token never lapses mid-request. */
+const EXPIRY_MARGIN_MS = 2 * 60_000;
+
+const cache = new Map<string, { token: string; expiresOn: number }>();
+let defaultCredential: TokenCredentialLike | undefined;
+
+export async function getAccessToken(scope: string, options: TokenOptions = {}): Promise<string> {
+  const env = options.env ?? process.env;
+  const fromEnv = env.HUNTFORGE_ACCESS_TOKEN?.trim();
+  if (fromEnv) {
+    registerSecret(fromEnv);
+    return fromEnv;
+  }
+  const now = (options.now ?? Date.now)();
+  const cached = cache.get(scope);
+  if (cached && cached.expiresOn - EXPIRY_MARGIN_MS > now) return cached.token;
+
+  const credential = options.credential ?? (await loadDefaultCredential());
+  let result: Awaited<ReturnType<TokenCredentialLike['getToken']>>;
+  try {
+    result = await credential.getToken(scope);
+  } catch (err) {
+    throw new UserFacingError(
+      redact(
+        `could not get an Azure access token for ${scope}: ${firstLine(err)}. ` +
+          'Sign in with `az login` (or set up a managed identity / service principal), or set HUNTFORGE_ACCESS_TOKEN.',
+      ),
+    );
+  }
+  if (!result?.token) throw new UserFacingError(`could not get an Azure access token for ${scope}`);
+  registerSecret(result.token);
+  cache.set(scope, { token: result.token, expiresOn: result.expiresOnTimestamp });
+  return result.token;
+}
+
+/** Forgets cached tokens (tests; or after a 401 to force a fresh sign-in). */
+export function clearTokenCache(): void {
+  cache.clear();
+}
+
+async function loadDefaultCredential(): Promise<TokenCredentialLike> {
+  if (!defaultCredential) {
+    const { DefaultAzureCredential } = await import('@azure/identity');
+    defaultCredential = new DefaultAzureCredential();
+  }
+  return defaultCredential;
+}
+
+function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0].trim();
+}

@@ -1,0 +1,52 @@
+/**
+ * Where `huntforge run` gets its hunts. An ad-hoc `--query` is one hunt on the table it starts
+ * from. Planned hunts (inputs → indicators → hunts → KQL) come from a planner the library
+ * registers with `registerRemoteHuntPlanner`; the remote engines depend only on this seam.
+ */
+import { UsageError } from '../cli/command.js';
+import { DEFAULT_TABLE_CONNECTORS } from './connectors.js';
+import type { RemoteHunt } from './findings.js';
+import { leadingTable } from './kql-text.js';
+
+export interface HuntSourceOptions {
+  /** Run this KQL instead of planning hunts from the inputs. */
+  query?: string;
+  /** `sentinel` (TimeGenerated) or `defender` (Timestamp) flavour of the rendered KQL. */
+  dialect?: 'sentinel' | 'defender';
+  lookbackMs?: number;
+}
+
+/** Plans hunts from inputs and renders each as KQL for the given dialect. */
+export type RemoteHuntPlanner = (inputs: string[], options: HuntSourceOptions) => Promise<RemoteHunt[]>;
+
+let planner: RemoteHuntPlanner | undefined;
+
+export function registerRemoteHuntPlanner(fn: RemoteHuntPlanner | undefined): void {
+  planner = fn;
+}
+
+export async function loadHuntsForRemote(
+  inputs: string[],
+  options: HuntSourceOptions = {},
+): Promise<RemoteHunt[]> {
+  if (options.query !== undefined) {
+    const kql = options.query.trim();
+    if (!kql) throw new UsageError('--query: the query is empty');
+    const table = leadingTable(kql);
+    return [
+      {
+        id: 'query',
+        table,
+        kql,
+        indicators: [],
+        connectors: DEFAULT_TABLE_CONNECTORS[table] ?? [],
+      },
+    ];
+  }
+  if (inputs.length === 0) throw new UsageError('give IOC inputs to hunt for, or --query KQL');
+  if (!planner)
+    throw new UsageError('planning hunts from IOC inputs is not available in this build; pass --query KQL');
+  const hunts = await planner(inputs, options);
+  if (hunts.length === 0) throw new UsageError('the inputs produced no hunts (no usable indicators)');
+  return hunts;
+}
