@@ -1,5 +1,12 @@
 /** huntforge's library API. Each capability is exported here as it lands. */
 export type * from './intel/types.js';
+export { canonicalValue } from './intel/canonical.js';
+export { filterIndicators, type IndicatorFilter } from './intel/filter.js';
+export { type IndicatorJson, indicatorToJson } from './intel/json.js';
+export { IndicatorMerger, mergeIndicators } from './intel/merge.js';
+export { displayType, displayValue, indicatorsToCsv } from './intel/present.js';
+export { type ReadOptions, type ReadSummary, readIndicators, readIndicatorsFromText } from './intel/read.js';
+export { defang, refang } from './intel/refang.js';
 export {
   checkDomain,
   checkHash,

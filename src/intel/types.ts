@@ -71,7 +71,8 @@ export interface IndicatorCandidate {
   firstSeen?: string | null;
   lastSeen?: string | null;
   validUntil?: string | null;
-  confidence?: number | null;
+  /** As the feed writes it (`75`, `"75"`, `75%`); clamped to 0–100 when canonicalised. */
+  confidence?: number | string | null;
   tags?: string[];
   source: Source;
 }

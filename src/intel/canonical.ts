@@ -1,0 +1,368 @@
+/**
+ * Canonical indicator values, and the step that turns a reader's IndicatorCandidate into an
+ * Indicator (or a reason why it cannot be one).
+ *
+ * Decisions:
+ * - IPv4-mapped IPv6 (`::ffff:1.2.3.4`) becomes the IPv4 address: it is the same host, and logs
+ *   record it either way, so one canonical form lets one hunt cover both.
+ * - IPv4 must be four decimal parts; `010.1.1.1` and `0x7f.1` are rejected as ambiguous rather than
+ *   guessed (inet_aton would read them as octal/hex).
+ * - CIDR ranges are rejected: an indicator is one address.
+ * - Domains are lowercase, without trailing dot, IDN as punycode, and must end in an ICANN public
+ *   suffix (tldts) with at least one label before it (`co.uk` alone is not a domain).
+ * - URLs keep their path, query and fragment as given; scheme and host are lowercased, a default
+ *   port is dropped, an explicit one is kept in the value and in `port`.
+ * - E-mail addresses are lowercased as a whole (mail systems treat them case-insensitively).
+ */
+import { domainToASCII } from 'node:url';
+import ipaddr from 'ipaddr.js';
+import { parse as parseDomain } from 'tldts';
+import { detach, intern } from './strings.js';
+import { toIsoUtc } from './timestamps.js';
+import type { Indicator, IndicatorCandidate, IndicatorType } from './types.js';
+
+export type Canonical<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const ok = <T>(value: T): Canonical<T> => ({ ok: true, value });
+const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
+
+export interface CanonicalIp {
+  type: 'ipv4' | 'ipv6';
+  value: string;
+}
+
+const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+export function canonicalIp(raw: string): Canonical<CanonicalIp> {
+  const text = raw.trim();
+  if (text.includes('/')) return fail(`'${text}' is a CIDR range, not a single address`);
+  if (IPV4.test(text)) {
+    const parts = text.split('.');
+    for (const p of parts) {
+      if (p.length > 1 && p[0] === '0') return fail(`'${text}' has a leading zero (octal/decimal ambiguity)`);
+      if (Number(p) > 255) return fail(`'${text}' is not an IPv4 address (octet above 255)`);
+    }
+    return ok({ type: 'ipv4', value: parts.map(Number).join('.') });
+  }
+  const v6 = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+  if (v6.includes(':') && ipaddr.IPv6.isValid(v6)) {
+    const addr = ipaddr.IPv6.parse(v6.replace(/%.*$/, ''));
+    if (addr.isIPv4MappedAddress()) return ok({ type: 'ipv4', value: addr.toIPv4Address().toString() });
+    return ok({ type: 'ipv6', value: addr.toString() });
+  }
+  return fail(`'${text}' is not an IP address`);
+}
+
+/** Splits `1.2.3.4:443`, `[2001:db8::1]:443` and plain addresses into host and port. */
+export function splitHostPort(raw: string): { host: string; port: string | null } {
+  const text = raw.trim();
+  const bracketed = /^\[([^\]]+)\](?::(\d*))?$/.exec(text);
+  if (bracketed) return { host: bracketed[1], port: bracketed[2] ?? null };
+  const colon = text.lastIndexOf(':');
+  // More than one colon without brackets is an IPv6 address, not host:port.
+  if (colon > 0 && text.indexOf(':') === colon)
+    return { host: text.slice(0, colon), port: text.slice(colon + 1) };
+  return { host: text, port: null };
+}
+
+export function canonicalPort(raw: string | number): Canonical<number> {
+  const n = typeof raw === 'number' ? raw : /^\d{1,5}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 65535) return fail(`port '${raw}' is not 1–65535`);
+  return ok(n);
+}
+
+const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
+
+export function canonicalDomain(raw: string): Canonical<string> {
+  let text = raw.trim();
+  if (text.endsWith('.')) text = text.slice(0, -1);
+  if (text === '') return fail('empty domain');
+  // Pure ASCII (the common case) needs no IDN conversion.
+  let ascii = /^[\x21-\x7e]+$/.test(text) ? text.toLowerCase() : domainToASCII(text.toLowerCase());
+  if (ascii === '') return fail(`'${raw}' is not a valid domain name`);
+  if (ascii.length > 253) return fail(`domain is longer than 253 characters`);
+  const labels = ascii.split('.');
+  if (labels.length < 2) return fail(`'${raw}' has no top-level domain`);
+  for (const label of labels) {
+    if (!LABEL.test(label)) return fail(`'${raw}' has an invalid label '${label}'`);
+  }
+  if (/^\d+$/.test(labels[labels.length - 1])) return fail(`'${raw}' looks like an IP address, not a domain`);
+  const info = parseDomain(ascii, { extractHostname: false, validateHostname: false, detectIp: false });
+  if (!info.isIcann) return fail(`'.${info.publicSuffix}' is not a public top-level domain`);
+  if (info.domain === null) return fail(`'${ascii}' is a public suffix, not a registrable domain`);
+  ascii = detach(ascii);
+  return ok(ascii);
+}
+
+const HEX = /^[0-9a-fA-F]+$/;
+const HASH_BY_LENGTH: Record<number, 'md5' | 'sha1' | 'sha256'> = { 32: 'md5', 40: 'sha1', 64: 'sha256' };
+
+export function canonicalHash(raw: string): Canonical<{ type: 'md5' | 'sha1' | 'sha256'; value: string }> {
+  const text = raw.trim();
+  if (!HEX.test(text)) return fail(`'${text}' is not a hexadecimal hash`);
+  const type = HASH_BY_LENGTH[text.length];
+  if (!type) return fail(`a hash of ${text.length} hex digits is not md5, sha1 or sha256`);
+  return ok({ type, value: detach(text.toLowerCase()) });
+}
+
+const EMAIL = /^([^\s@]+)@([^\s@]+)$/;
+
+export function canonicalEmail(raw: string): Canonical<string> {
+  const m = EMAIL.exec(raw.trim());
+  if (!m) return fail(`'${raw}' is not an e-mail address`);
+  if (!/^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}$/.test(m[1]))
+    return fail(`'${raw}' has an invalid local part`);
+  const domain = canonicalDomain(m[2]);
+  if (!domain.ok) return fail(`e-mail domain: ${domain.reason}`);
+  return ok(detach(`${m[1].toLowerCase()}@${domain.value}`));
+}
+
+const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ftp: 21, ws: 80, wss: 443 };
+const URL_PARTS = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#\s]*)([^\s]*)$/;
+
+export interface CanonicalUrl {
+  value: string;
+  host: string;
+  port: number | null;
+}
+
+export function canonicalUrl(raw: string): Canonical<CanonicalUrl> {
+  const m = URL_PARTS.exec(raw.trim());
+  if (!m) return fail(`'${raw}' is not a URL (scheme://host/...)`);
+  const scheme = m[1].toLowerCase();
+  let authority = m[2];
+  let userinfo = '';
+  const at = authority.lastIndexOf('@');
+  if (at >= 0) {
+    userinfo = authority.slice(0, at + 1);
+    authority = authority.slice(at + 1);
+  }
+  const { host: rawHost, port: rawPort } = splitHostPort(authority);
+  if (rawHost === '') return fail(`URL '${raw}' has no host`);
+  let host: string;
+  let hostForm: string;
+  const ip = canonicalIp(rawHost);
+  if (ip.ok) {
+    host = ip.value.value;
+    hostForm = ip.value.type === 'ipv6' ? `[${host}]` : host;
+  } else {
+    const domain = canonicalDomain(rawHost);
+    if (!domain.ok) return fail(`URL host: ${domain.reason}`);
+    host = domain.value;
+    hostForm = host;
+  }
+  let port: number | null = null;
+  if (rawPort !== null && rawPort !== '') {
+    const p = canonicalPort(rawPort);
+    if (!p.ok) return fail(`URL ${p.reason}`);
+    if (DEFAULT_PORTS[scheme] !== p.value) port = p.value;
+  }
+  const path = m[3] === '' && scheme in DEFAULT_PORTS ? '/' : m[3];
+  const value = `${scheme}://${userinfo}${hostForm}${port === null ? '' : `:${port}`}${path}`;
+  return ok({ value: detach(value), host, port });
+}
+
+/** Canonical value and type of one raw indicator, inferring the type when the feed gives none. */
+export interface CanonicalValue {
+  type: IndicatorType;
+  value: string;
+  port: number | null;
+  host: string | null;
+}
+
+/** Feed type words → the kind of value expected. Unknown hints fall back to inference. */
+const HINTS: Record<string, 'ip' | 'domain' | 'url' | 'hash' | 'email' | 'md5' | 'sha1' | 'sha256'> = {
+  'ip:port': 'ip',
+  ip: 'ip',
+  ipv4: 'ip',
+  ipv6: 'ip',
+  'ipv4-addr': 'ip',
+  'ipv6-addr': 'ip',
+  'ip-dst': 'ip',
+  'ip-src': 'ip',
+  'ip-dst|port': 'ip',
+  'ip-src|port': 'ip',
+  domain: 'domain',
+  hostname: 'domain',
+  'domain-name': 'domain',
+  url: 'url',
+  md5: 'md5',
+  md5_hash: 'md5',
+  sha1: 'sha1',
+  sha1_hash: 'sha1',
+  'sha-1': 'sha1',
+  sha256: 'sha256',
+  sha256_hash: 'sha256',
+  'sha-256': 'sha256',
+  hash: 'hash',
+  email: 'email',
+  'email-src': 'email',
+  'email-dst': 'email',
+  envelope_from: 'email',
+  body_from: 'email',
+};
+
+/** Hints a feed may carry that name a real but unsupported kind; rejected with that reason. */
+const UNSUPPORTED_HINT = /^(sha3_384_hash|sha3-384|sha512|sha-512|sha384|ssdeep|imphash|tlsh|ja3|cidr)/i;
+
+export function canonicalValue(
+  raw: string,
+  typeHint?: string,
+  port?: number | null,
+): Canonical<CanonicalValue> {
+  const hintKey = typeHint?.trim().toLowerCase();
+  const hint = hintKey ? HINTS[hintKey] : undefined;
+  if (hintKey && !hint && UNSUPPORTED_HINT.test(hintKey))
+    return fail(
+      `indicator type '${typeHint}' is not supported (supported: ipv4, ipv6, domain, url, md5, sha1, sha256, email)`,
+    );
+  const text = raw.trim();
+  if (text === '') return fail('empty value');
+  const kind = hint ?? inferKind(text);
+  switch (kind) {
+    case 'ip':
+      return canonicalIpWithPort(text, port);
+    case 'domain': {
+      const d = canonicalDomain(text);
+      return d.ok ? ok({ type: 'domain', value: d.value, port: null, host: null }) : d;
+    }
+    case 'url': {
+      const u = canonicalUrl(text);
+      return u.ok ? ok({ type: 'url', value: u.value.value, port: u.value.port, host: u.value.host }) : u;
+    }
+    case 'email': {
+      const e = canonicalEmail(text);
+      return e.ok ? ok({ type: 'email', value: e.value, port: null, host: null }) : e;
+    }
+    case 'md5':
+    case 'sha1':
+    case 'sha256':
+    case 'hash': {
+      const h = canonicalHash(text);
+      if (!h.ok) return h;
+      if (kind !== 'hash' && h.value.type !== kind)
+        return fail(`${typeHint} value has ${text.length} hex digits, which is a ${h.value.type} hash`);
+      return ok({ type: h.value.type, value: h.value.value, port: null, host: null });
+    }
+    default:
+      return fail(`'${excerptValue(text)}' is not an IP address, domain, URL, hash or e-mail address`);
+  }
+}
+
+function canonicalIpWithPort(text: string, port?: number | null): Canonical<CanonicalValue> {
+  let ip = canonicalIp(text);
+  let portText: string | null = null;
+  if (!ip.ok) {
+    const split = splitHostPort(text);
+    if (split.port === null) return ip;
+    ip = canonicalIp(split.host);
+    if (!ip.ok) return ip;
+    portText = split.port;
+  }
+  let finalPort: number | null = null;
+  if (portText !== null) {
+    const p = canonicalPort(portText);
+    if (!p.ok) return p;
+    finalPort = p.value;
+  } else if (port !== undefined && port !== null) {
+    const p = canonicalPort(port);
+    if (!p.ok) return p;
+    finalPort = p.value;
+  }
+  return ok({ type: ip.value.type, value: ip.value.value, port: finalPort, host: null });
+}
+
+function inferKind(text: string): 'ip' | 'domain' | 'url' | 'hash' | 'email' | null {
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(text)) return 'url';
+  if (text.includes('@')) return 'email';
+  if (HEX.test(text) && text.length in HASH_BY_LENGTH) return 'hash';
+  if (/^[\d.:[\]]+$/.test(text) || (text.includes(':') && /^[0-9a-fA-F:.[\]%]+$/.test(text))) return 'ip';
+  if (text.includes('.')) return 'domain';
+  return null;
+}
+
+function excerptValue(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+/** Clamps a feed confidence into 0–100; null when absent or not a number. */
+export function canonicalConfidence(raw: unknown): number | null {
+  if (raw === null || raw === undefined || raw === '' || raw === 'None') return null;
+  const n = typeof raw === 'number' ? raw : Number(String(raw).trim().replace(/%$/, ''));
+  if (!Number.isFinite(n)) return null;
+  return Math.round(Math.min(100, Math.max(0, n)));
+}
+
+const tagCache = new Map<string, string[]>();
+
+/** Splits a comma-joined tag string (exports) or accepts an array (API); de-duplicated, trimmed. */
+export function canonicalTags(raw: unknown): string[] {
+  if (raw === null || raw === undefined) return EMPTY;
+  if (typeof raw === 'string') {
+    if (raw === '' || raw === 'None') return EMPTY;
+    const hit = tagCache.get(raw);
+    if (hit) return hit;
+    const tags = uniqueStrings(raw.split(','));
+    if (tagCache.size > 20_000) tagCache.clear();
+    tagCache.set(detach(raw), tags);
+    return tags;
+  }
+  if (Array.isArray(raw)) return uniqueStrings(raw.filter((t): t is string => typeof t === 'string'));
+  return EMPTY;
+}
+
+/** Shared empty list: indicators without tags/aliases/flags all point to it; never mutate. */
+export const EMPTY: never[] = [];
+
+function uniqueStrings(items: string[]): string[] {
+  const out: string[] = [];
+  for (const item of items) {
+    const t = item.trim();
+    if (t !== '' && !out.includes(t)) out.push(intern(t));
+  }
+  return out.length === 0 ? EMPTY : out;
+}
+
+/** Lowercased ids/aliases for family matching: `win.nanocore`, `Nancrat,NanoCore` → lists. */
+export function canonicalNames(raw: unknown): string[] {
+  const items = typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : [];
+  const out: string[] = [];
+  for (const item of items) {
+    if (typeof item !== 'string') continue;
+    const t = item.trim().toLowerCase();
+    if (t !== '' && t !== 'none' && !out.includes(t)) out.push(intern(t));
+  }
+  return out.length === 0 ? EMPTY : out;
+}
+
+/** Turns a reader's candidate into a canonical Indicator (flags are set later, after merging). */
+export function canonicalise(candidate: IndicatorCandidate): Canonical<Indicator> {
+  const value = canonicalValue(candidate.value, candidate.typeHint, candidate.port);
+  if (!value.ok) return value;
+  const v = value.value;
+  const malware = candidate.malware ? cleanName(candidate.malware) : null;
+  return ok({
+    type: v.type,
+    value: v.value,
+    port: v.port,
+    host: v.host,
+    malware,
+    malwareIds: candidate.malwareIds ?? EMPTY,
+    malwareAliases: candidate.malwareAliases ?? EMPTY,
+    threatType: candidate.threatType ? intern(candidate.threatType.trim()) : null,
+    firstSeen: toIsoUtc(candidate.firstSeen),
+    lastSeen: toIsoUtc(candidate.lastSeen),
+    validUntil: toIsoUtc(candidate.validUntil),
+    confidence: canonicalConfidence(candidate.confidence),
+    tags: candidate.tags ?? EMPTY,
+    sources: [candidate.source],
+    flags: EMPTY,
+  });
+}
+
+/** Printable family name: trimmed, control characters removed, `Unknown malware` treated as none. */
+function cleanName(raw: string): string | null {
+  const name = raw.replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
+  if (name === '' || /^unknown( malware)?$/i.test(name) || name === 'None') return null;
+  return intern(name);
+}

@@ -1,0 +1,56 @@
+/** Indicator filters shared by the CLI and the library: confidence, dates, age, family, type. */
+import type { Indicator, IndicatorType } from './types.js';
+
+export interface IndicatorFilter {
+  /** Keep indicators whose confidence is at least this (indicators without confidence are dropped). */
+  minConfidence?: number;
+  /** Keep indicators first seen at or after this instant. */
+  since?: Date;
+  /** Keep indicators first seen at or before this instant. */
+  until?: Date;
+  /** Keep indicators first seen at most this many milliseconds before `now`. */
+  maxAgeMs?: number;
+  /** Reference time for maxAgeMs (default: the current time). */
+  now?: Date;
+  /** Keep indicators whose family printable name, id or alias equals one of these (case-insensitive). */
+  families?: string[];
+  types?: IndicatorType[];
+  /** Leave out indicators that carry any warninglist flag. */
+  dropFlagged?: boolean;
+}
+
+/** A predicate for the filter; date filters drop indicators without a first-seen date. */
+export function indicatorPredicate(filter: IndicatorFilter): (i: Indicator) => boolean {
+  const since = filter.since?.getTime();
+  const until = filter.until?.getTime();
+  const oldest =
+    filter.maxAgeMs === undefined ? undefined : (filter.now ?? new Date()).getTime() - filter.maxAgeMs;
+  const families = filter.families?.map((f) => f.trim().toLowerCase()).filter((f) => f !== '');
+  const types = filter.types && filter.types.length > 0 ? new Set(filter.types) : null;
+  return (i) => {
+    if (types && !types.has(i.type)) return false;
+    if (filter.minConfidence !== undefined && (i.confidence === null || i.confidence < filter.minConfidence))
+      return false;
+    if (since !== undefined || until !== undefined || oldest !== undefined) {
+      if (i.firstSeen === null) return false;
+      const seen = Date.parse(i.firstSeen);
+      if (since !== undefined && seen < since) return false;
+      if (until !== undefined && seen > until) return false;
+      if (oldest !== undefined && seen < oldest) return false;
+    }
+    if (families && families.length > 0 && !families.some((f) => familyMatches(i, f))) return false;
+    if (filter.dropFlagged && i.flags.length > 0) return false;
+    return true;
+  };
+}
+
+function familyMatches(i: Indicator, wanted: string): boolean {
+  return (
+    i.malware?.toLowerCase() === wanted || i.malwareIds.includes(wanted) || i.malwareAliases.includes(wanted)
+  );
+}
+
+export function filterIndicators(indicators: Indicator[], filter: IndicatorFilter): Indicator[] {
+  const keep = indicatorPredicate(filter);
+  return indicators.filter(keep);
+}

@@ -1,0 +1,269 @@
+/**
+ * The library entry point for indicators: inputs (files, `-` for stdin, or in-memory text) →
+ * detected format → reader → canonical indicators → merged → flagged → filtered.
+ *
+ * Line formats (ThreatFox CSV, lists, free text) stream: a multi-GB export is read chunk by chunk
+ * and only the merged indicators stay in memory. JSON formats are parsed whole, up to a cap.
+ * Gzip-compressed inputs are recognised by their magic bytes and decompressed on the fly.
+ */
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { canonicalise, EMPTY } from './canonical.js';
+import { type IndicatorFilter, indicatorPredicate } from './filter.js';
+import { IndicatorMerger } from './merge.js';
+import { ACCEPTED_FORMATS, type Detected, detectFromPeek, jsonReaderFor } from './readers/detect.js';
+import { plainListReader, textReader } from './readers/text.js';
+import { threatFoxCsvReader } from './readers/threatfox-csv.js';
+import { InputError, type LineReader, type ReaderSink } from './readers/types.js';
+import { excerpt } from './strings.js';
+import type { Indicator, IndicatorCandidate, ReadResult, Rejection } from './types.js';
+import { flagsFor } from './warninglists/index.js';
+
+export interface ReadOptions extends IndicatorFilter {
+  /** Largest JSON document read whole, in bytes (default 512 MiB). */
+  maxJsonBytes?: number;
+  /** Longest line of a line format, in characters (default 1 MiB); longer lines are rejected. */
+  maxLineLength?: number;
+  /** How many rejections are kept in the result (default 10,000); `rejectedTotal` counts all. */
+  maxRejected?: number;
+}
+
+export interface ReadSummary extends ReadResult {
+  /** All rejections, including those beyond `maxRejected`. */
+  rejectedTotal: number;
+  /** Format detected per readable input. */
+  formats: { input: string; format: string }[];
+}
+
+const PEEK_BYTES = 4096;
+
+/** Reads, canonicalises, merges, flags and filters indicators from files (`-` is stdin). */
+export async function readIndicators(inputs: string[], options: ReadOptions = {}): Promise<ReadSummary> {
+  const session = new ReadSession(options);
+  for (const input of inputs) {
+    try {
+      const chunks = input === '-' ? (process.stdin as AsyncIterable<Buffer>) : await fileChunks(input);
+      await session.readSource(input, chunks);
+    } catch (err) {
+      session.errors.push(describeError(input, err));
+    }
+  }
+  return session.finish();
+}
+
+/** Same pipeline for text already in memory (a live feed response, a pasted report). */
+export async function readIndicatorsFromText(
+  text: string,
+  name = 'text',
+  options: ReadOptions = {},
+): Promise<ReadSummary> {
+  const session = new ReadSession(options);
+  try {
+    await session.readSource(name, [Buffer.from(text, 'utf8')]);
+  } catch (err) {
+    session.errors.push(describeError(name, err));
+  }
+  return session.finish();
+}
+
+async function fileChunks(path: string): Promise<AsyncIterable<Buffer>> {
+  const handle = await open(path, 'r');
+  const stat = await handle.stat();
+  if (stat.isDirectory()) {
+    await handle.close();
+    throw new InputError('is a directory');
+  }
+  return handle.createReadStream({ highWaterMark: 1 << 20 });
+}
+
+function describeError(input: string, err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    EISDIR: 'is a directory',
+    EPERM: 'permission denied',
+  };
+  const reason = (e?.code && reasons[e.code]) || (err instanceof Error ? err.message : String(err));
+  return `${input}: ${reason}`;
+}
+
+class ReadSession {
+  readonly errors: string[] = [];
+  private readonly merger = new IndicatorMerger();
+  private readonly rejected: Rejection[] = [];
+  private rejectedTotal = 0;
+  private readonly formats: { input: string; format: string }[] = [];
+  private readonly maxRejected: number;
+
+  constructor(private readonly options: ReadOptions) {
+    this.maxRejected = options.maxRejected ?? 10_000;
+  }
+
+  private sink(file: string): ReaderSink {
+    const merger = this.merger;
+    const reject = (location: string, reason: string, raw: string) => {
+      this.rejectedTotal++;
+      if (this.rejected.length < this.maxRejected) this.rejected.push({ location, reason, raw });
+    };
+    return {
+      file,
+      candidate(candidate: IndicatorCandidate) {
+        const result = canonicalise(candidate);
+        if (result.ok) merger.add(result.value);
+        else reject(candidate.source.location, result.reason, excerpt(candidate.value));
+      },
+      reject,
+    };
+  }
+
+  async readSource(name: string, source: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<void> {
+    const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]
+      ? (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]()
+      : toAsync((source as Iterable<Buffer>)[Symbol.iterator]());
+    // Peek without losing bytes: keep what was read and replay it.
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let done = false;
+    while (headBytes < PEEK_BYTES) {
+      const next = await iterator.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      head.push(chunk);
+      headBytes += chunk.length;
+    }
+    let peek = Buffer.concat(head);
+    let chunks: AsyncIterable<Buffer> = replay(head, done ? null : iterator);
+    if (peek[0] === 0x1f && peek[1] === 0x8b) {
+      const gunzip = Readable.from(chunks).pipe(createGunzip());
+      return this.readSource(name, gunzip);
+    }
+    const utf16 = peek[0] === 0xff && peek[1] === 0xfe;
+    const peekText = new StringDecoder(utf16 ? 'utf16le' : 'utf8').write(peek.subarray(0, PEEK_BYTES));
+    const detected: Detected = detectFromPeek(utf16 ? Buffer.alloc(0) : peek, peekText);
+    peek = Buffer.alloc(0);
+    if (detected.kind === 'binary')
+      throw new InputError(`${detected.reason} (accepted: ${ACCEPTED_FORMATS})`);
+    const decoder = new StringDecoder(utf16 ? 'utf16le' : 'utf8');
+    if (detected.kind === 'json') {
+      const text = await readAll(chunks, decoder, this.options.maxJsonBytes ?? 512 * 1024 * 1024);
+      let doc: unknown;
+      try {
+        doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+      } catch (err) {
+        throw new InputError(`not valid JSON (${(err as Error).message})`);
+      }
+      const reader = jsonReaderFor(doc);
+      if (reader === null)
+        throw new InputError(`JSON, but not a recognised format (accepted: ${ACCEPTED_FORMATS})`);
+      this.formats.push({ input: name, format: reader.format });
+      reader.read(doc, this.sink(name));
+      return;
+    }
+    const sink = this.sink(name);
+    const reader: LineReader =
+      detected.format === 'threatfox-csv'
+        ? threatFoxCsvReader(sink)
+        : detected.format === 'plain-list'
+          ? plainListReader(sink)
+          : textReader(sink, { html: detected.html, email: detected.email });
+    this.formats.push({ input: name, format: detected.format });
+    chunks = chunks as AsyncIterable<Buffer>;
+    await feedLines(chunks, decoder, reader, sink, this.options.maxLineLength ?? 1 << 20);
+  }
+
+  finish(): ReadSummary {
+    const keep = indicatorPredicate(this.options);
+    const indicators: Indicator[] = [];
+    for (const indicator of this.merger.indicators()) {
+      const flags = flagsFor(indicator);
+      indicator.flags = flags.length === 0 ? EMPTY : flags;
+      if (keep(indicator)) indicators.push(indicator);
+    }
+    return {
+      indicators,
+      rejected: this.rejected,
+      rejectedTotal: this.rejectedTotal,
+      errors: this.errors,
+      formats: this.formats,
+    };
+  }
+}
+
+async function* toAsync(it: Iterator<Buffer>): AsyncGenerator<Buffer> {
+  for (let n = it.next(); !n.done; n = it.next()) yield n.value;
+}
+
+async function* replay(head: Buffer[], rest: AsyncIterator<Buffer> | null): AsyncGenerator<Buffer> {
+  for (const chunk of head) yield chunk;
+  if (rest === null) return;
+  for (let n = await rest.next(); !n.done; n = await rest.next()) yield n.value;
+}
+
+async function readAll(
+  chunks: AsyncIterable<Buffer>,
+  decoder: StringDecoder,
+  maxBytes: number,
+): Promise<string> {
+  const parts: string[] = [];
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    bytes += chunk.length;
+    if (bytes > maxBytes)
+      throw new InputError(
+        `JSON document is larger than ${Math.round(maxBytes / 1048576)} MiB; use a line format (CSV export) for data this size`,
+      );
+    parts.push(decoder.write(chunk));
+  }
+  parts.push(decoder.end());
+  return parts.join('');
+}
+
+/** Splits decoded chunks into lines (LF or CRLF) and feeds them to the reader, numbered from 1. */
+async function feedLines(
+  chunks: AsyncIterable<Buffer>,
+  decoder: StringDecoder,
+  reader: LineReader,
+  sink: ReaderSink,
+  maxLineLength: number,
+): Promise<void> {
+  let carry = '';
+  let lineNumber = 0;
+  let skippingLongLine = false;
+  const deliver = (line: string) => {
+    lineNumber++;
+    if (skippingLongLine) {
+      skippingLongLine = false;
+      return;
+    }
+    const end = line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
+    reader.line(end === line.length ? line : line.slice(0, end), lineNumber);
+  };
+  const consume = (text: string) => {
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      deliver(text.slice(start, nl));
+      start = nl + 1;
+    }
+    carry = text.slice(start);
+    if (carry.length > maxLineLength) {
+      if (!skippingLongLine)
+        sink.reject(
+          `${sink.file}:${lineNumber + 1}`,
+          `line is longer than ${maxLineLength} characters`,
+          excerpt(carry),
+        );
+      skippingLongLine = true;
+      carry = '';
+    }
+  };
+  for await (const chunk of chunks) consume(carry + decoder.write(chunk));
+  consume(carry + decoder.end());
+  if (carry !== '') deliver(carry);
+  reader.end();
+}
