@@ -1,0 +1,177 @@
+/**
+ * The embedded DuckDB database that ingested logs live in and hunts run on. One instance and one
+ * connection per HuntDatabase; every session runs in UTC so naive timestamps mean UTC everywhere.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { UserFacingError } from '../cli/command.js';
+
+export interface OpenDatabaseOptions {
+  /** A database file to create or reopen (`--db`); in memory when absent. */
+  path?: string;
+  /** DuckDB memory limit such as '2GB'; DuckDB's default (80% of RAM) when absent. */
+  memoryLimit?: string;
+  /** Where DuckDB spills when memory runs short; a fresh temporary folder when absent. */
+  tempDirectory?: string;
+}
+
+export type QueryParams = DuckDBValue[] | Record<string, DuckDBValue>;
+
+export interface HuntDatabase {
+  /** Absolute path of the database file, undefined for an in-memory database. */
+  readonly path: string | undefined;
+  /** Spill folder, also used for temporary files written during ingestion. */
+  readonly tempDirectory: string;
+  /** The raw connection, for appenders and streaming reads. */
+  readonly connection: DuckDBConnection;
+  /** Runs a query and returns its rows with JSON-safe values (see toJsonSafe). */
+  query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
+  /** Runs a statement and returns the number of rows it changed. */
+  run(sql: string, params?: QueryParams): Promise<number>;
+  /** Names of the tables in the main schema. */
+  tableNames(): Promise<string[]>;
+  close(): void;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<HuntDatabase> {
+  const path = options.path ? resolve(options.path) : undefined;
+  const ownTemp = !options.tempDirectory;
+  const tempDirectory = options.tempDirectory ?? mkdtempSync(join(tmpdir(), 'huntforge-'));
+  const config: Record<string, string> = {
+    threads: String(availableParallelism()),
+    temp_directory: tempDirectory,
+  };
+  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path ?? ':memory:', config);
+  } catch (err) {
+    if (ownTemp) rmSync(tempDirectory, { recursive: true, force: true });
+    throw openError(path, err as Error);
+  }
+  const connection = await instance.connect();
+  // TIMESTAMPTZ ↔ TIMESTAMP conversions and naive timestamps mean UTC, whatever the machine's zone
+  await connection.run("SET TimeZone = 'UTC'");
+  let closed = false;
+
+  return {
+    path,
+    tempDirectory,
+    connection,
+    async query<T>(sql: string, params?: QueryParams): Promise<T[]> {
+      const reader = await connection.runAndReadAll(sql, params);
+      return toJsonRows(reader.columnNames(), reader.columnTypes(), reader.getRowObjectsJS()) as T[];
+    },
+    async run(sql: string, params?: QueryParams): Promise<number> {
+      const result = await connection.run(sql, params);
+      return result.rowsChanged;
+    },
+    async tableNames(): Promise<string[]> {
+      const reader = await connection.runAndReadAll(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary ORDER BY 1",
+      );
+      return reader.getRowObjectsJS().map((r) => String(r.table_name));
+    },
+    close(): void {
+      if (closed) return;
+      closed = true;
+      connection.closeSync();
+      instance.closeSync();
+      if (ownTemp) rmSync(tempDirectory, { recursive: true, force: true });
+    },
+  };
+}
+
+function openError(path: string | undefined, err: Error): Error {
+  const message = err.message ?? String(err);
+  if (path && /lock/i.test(message)) {
+    const pid = /PID (\d+)/.exec(message)?.[1];
+    return new UserFacingError(
+      `database ${path} is in use by another process${pid ? ` (PID ${pid})` : ''}: ` +
+        'wait for it to finish or pass a different --db',
+    );
+  }
+  return new UserFacingError(`cannot open database ${path ?? '(in memory)'}: ${message}`);
+}
+
+function toJsonRows(
+  names: string[],
+  types: DuckDBType[],
+  rows: Record<string, unknown>[],
+): Record<string, unknown>[] {
+  const jsonColumns = new Set(names.filter((_, i) => types[i].alias === 'JSON'));
+  for (const row of rows) {
+    for (const name of names) {
+      const value = row[name];
+      if (jsonColumns.has(name) && typeof value === 'string') row[name] = parseJsonOrKeep(value);
+      else row[name] = toJsonSafe(value);
+    }
+  }
+  return rows;
+}
+
+function parseJsonOrKeep(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Converts a value from DuckDB's JS form to one JSON.stringify keeps intact: Date → ISO 8601 UTC with
+ * milliseconds, bigint → number when it is a safe integer (string otherwise), INTERVAL → Kusto timespan
+ * text (d.hh:mm:ss.fffffff), nested lists and structs converted recursively.
+ */
+export function toJsonSafe(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
+  }
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (Array.isArray(value)) return value.map(toJsonSafe);
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    if (isInterval(obj)) return intervalToTimespan(obj);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(obj)) out[k] = toJsonSafe(v);
+    return out;
+  }
+  return value;
+}
+
+function isInterval(obj: Record<string, unknown>): obj is { months: number; days: number; micros: bigint } {
+  return (
+    typeof obj.micros === 'bigint' &&
+    typeof obj.days === 'number' &&
+    typeof obj.months === 'number' &&
+    Object.keys(obj).length === 3
+  );
+}
+
+/** Kusto writes timespans as [-][d.]hh:mm:ss[.fffffff]; months count as 30 days, as DuckDB's epoch() does. */
+function intervalToTimespan(iv: { months: number; days: number; micros: bigint }): string {
+  let micros = iv.micros + BigInt(iv.days + iv.months * 30) * 86_400_000_000n;
+  const sign = micros < 0n ? '-' : '';
+  if (micros < 0n) micros = -micros;
+  const days = micros / 86_400_000_000n;
+  let rest = micros % 86_400_000_000n;
+  const hours = rest / 3_600_000_000n;
+  rest %= 3_600_000_000n;
+  const minutes = rest / 60_000_000n;
+  rest %= 60_000_000n;
+  const seconds = rest / 1_000_000n;
+  const fraction = rest % 1_000_000n;
+  const pad = (n: bigint) => n.toString().padStart(2, '0');
+  return (
+    `${sign}${days > 0n ? `${days}.` : ''}${pad(hours)}:${pad(minutes)}:${pad(seconds)}` +
+    (fraction > 0n ? `.${(fraction * 10n).toString().padStart(7, '0')}` : '')
+  );
+}

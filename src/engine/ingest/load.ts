@@ -1,0 +1,125 @@
+/**
+ * Moves rows from a source relation (a DuckDB reader over one file) into its target table in one
+ * INSERT ... SELECT: names mapped to the table's columns, values converted to the column types,
+ * the since/until window applied. DuckDB does the reading and converting in parallel.
+ */
+import type { HuntDatabase } from '../database.js';
+import { type ColumnDef, convertExpr, extraColumnType, normalizeColumnName } from './columns.js';
+import { quoteIdent } from './sql.js';
+import type { TargetTable } from './target-table.js';
+
+export interface SourceColumn extends ColumnDef {
+  /** Type a new extra column should get when it differs from the read type (CSV reads all text). */
+  want?: string;
+}
+
+export interface Source {
+  /** A SELECT (or table function call) producing the file's rows. */
+  sql: string;
+  columns: SourceColumn[];
+  /**
+   * True when the reader turns an unreadable record into a row of nulls (read_json with
+   * ignore_errors): such rows are removed after the insert and counted as malformed.
+   */
+  emptyRowsAreMalformed: boolean;
+}
+
+export interface TimeWindow {
+  since?: Date;
+  until?: Date;
+}
+
+export interface LoadResult {
+  rows: number;
+  /** Rows of nulls removed (malformed records of readers that report them that way). */
+  emptyRows: number;
+  warnings: string[];
+}
+
+/** Where the source columns land: target column name per source column, first one wins. */
+export function mapColumns(
+  lookup: (name: string) => ColumnDef | undefined,
+  columns: SourceColumn[],
+): { source: SourceColumn; target: string }[] {
+  const taken = new Set<string>();
+  const out: { source: SourceColumn; target: string }[] = [];
+  for (const source of columns) {
+    const normalized = normalizeColumnName(source.name) || source.name;
+    const target = lookup(normalized)?.name ?? normalized;
+    if (taken.has(target.toLowerCase())) continue;
+    taken.add(target.toLowerCase());
+    out.push({ source, target });
+  }
+  return out;
+}
+
+/** The type a column that only this file has should get. */
+export function newColumnType(source: SourceColumn, target: string): string {
+  const type = extraColumnType(source.want ?? source.type);
+  // A time column exported as text ('TimeGenerated [UTC]', '26/03/2026, 15:18:18.790') is still time.
+  const looksLikeTime = /^(TimeGenerated|Timestamp)$/i.test(target) || /\[UTC\]\s*$/i.test(source.name);
+  return looksLikeTime && type === 'VARCHAR' ? 'TIMESTAMP' : type;
+}
+
+export async function loadInto(
+  db: HuntDatabase,
+  table: TargetTable,
+  source: Source,
+  window: TimeWindow,
+  run: (sql: string) => Promise<number> = (sql) => db.run(sql),
+): Promise<LoadResult> {
+  const warnings: string[] = [];
+  const mapped = mapColumns((name) => table.column(name), source.columns);
+  if (source.columns.length > mapped.length) {
+    const dropped = source.columns.filter((c) => !mapped.some((m) => m.source === c)).map((c) => c.name);
+    warnings.push(`columns ${dropped.join(', ')} duplicate other columns of ${table.name} and were left out`);
+  }
+  const targets: string[] = [];
+  const exprs: string[] = [];
+  for (const { source: col, target } of mapped) {
+    // adds the column, or widens an extra column an earlier file gave another type; bundled types stay
+    const existing = table.column(target);
+    const column =
+      existing && col.type === 'NULL'
+        ? existing
+        : await table.ensureColumn(target, newColumnType(col, target));
+    targets.push(quoteIdent(column.name));
+    exprs.push(
+      `${convertExpr(`src.${quoteIdent(col.name)}`, col.type, column.type)} AS ${quoteIdent(column.name)}`,
+    );
+  }
+  if (targets.length === 0) return { rows: 0, emptyRows: 0, warnings };
+
+  const conditions: string[] = [];
+  const time = table.timeColumn();
+  const timeMapped = time && targets.includes(quoteIdent(time.name));
+  if ((window.since || window.until) && !timeMapped) {
+    warnings.push(`--since/--until not applied to ${table.name}: the file has no TimeGenerated or Timestamp`);
+  } else if (time && (window.since || window.until)) {
+    const bounds: string[] = [];
+    if (window.since) bounds.push(`${quoteIdent(time.name)} >= ${timestampLiteral(window.since)}`);
+    if (window.until) bounds.push(`${quoteIdent(time.name)} < ${timestampLiteral(window.until)}`);
+    conditions.push(`(${bounds.join(' AND ')})`);
+    // keep rows of nulls so that they are still counted as malformed below
+    if (source.emptyRowsAreMalformed) conditions.push(`(${allNull(targets)})`);
+  }
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' OR ')}` : '';
+  const inserted = await run(
+    `INSERT INTO ${quoteIdent(table.name)} (${targets.join(', ')}) ` +
+      `SELECT * FROM (SELECT ${exprs.join(', ')} FROM (${source.sql}) AS src)${where}`,
+  );
+  let emptyRows = 0;
+  if (source.emptyRowsAreMalformed) {
+    const all = table.allColumns().map((c) => quoteIdent(c.name));
+    emptyRows = await db.run(`DELETE FROM ${quoteIdent(table.name)} WHERE ${allNull(all)}`);
+  }
+  return { rows: inserted - emptyRows, emptyRows, warnings };
+}
+
+function allNull(columns: string[]): string {
+  return columns.map((c) => `${c} IS NULL`).join(' AND ');
+}
+
+function timestampLiteral(date: Date): string {
+  return `TIMESTAMP '${date.toISOString().replace('T', ' ').replace('Z', '')}'`;
+}

@@ -1,0 +1,119 @@
+/**
+ * Source relations over JSON, CSV and Parquet files: DuckDB's own readers, told which columns to read
+ * and as what, so that every value reaches its column and unreadable records are reported.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import type { HuntDatabase } from '../database.js';
+import type { ClassifiedFile } from './classify.js';
+import { type ColumnDef, extraColumnType, normalizeColumnName } from './columns.js';
+import type { Source } from './load.js';
+import { columnsStruct, quoteIdent, quoteLiteral } from './sql.js';
+
+/** The target column (if the table already has one) a file column will land in. */
+export type ColumnLookup = (name: string) => ColumnDef | undefined;
+
+export async function describe(db: HuntDatabase, sql: string): Promise<ColumnDef[]> {
+  const rows = await db.query<{ column_name: string; column_type: string }>(`DESCRIBE ${sql}`);
+  return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
+}
+
+/** How the JSON reader should read a value bound for a column of this type. */
+function jsonReadType(targetType: string): string {
+  // times come as ISO text with offsets or 7-digit fractions, or as portal text: parsed in SQL
+  if (targetType === 'TIMESTAMP' || targetType === 'INTERVAL') return 'VARCHAR';
+  return targetType;
+}
+
+export async function jsonSource(
+  db: HuntDatabase,
+  file: ClassifiedFile,
+  lookup: ColumnLookup,
+): Promise<Source> {
+  const format = file.format === 'json' ? 'array' : 'newline_delimited';
+  const args = `${quoteLiteral(file.path)}, format='${format}', ignore_errors=true, maximum_object_size=67108864`;
+  const sniffed = await describe(db, `SELECT * FROM read_json(${args}, sample_size=20480)`);
+  const columns = sniffed.map((c) => {
+    const target = lookup(normalizeColumnName(c.name));
+    return { name: c.name, type: target ? jsonReadType(target.type) : extraColumnType(c.type) };
+  });
+  return {
+    sql: `SELECT * FROM read_json(${args}, columns=${columnsStruct(columns)})`,
+    columns,
+    emptyRowsAreMalformed: true,
+  };
+}
+
+export interface RejectTables {
+  errors: string;
+  scans: string;
+}
+
+let rejectCounter = 0;
+
+export function rejectTables(): RejectTables {
+  rejectCounter += 1;
+  return { errors: `hf_reject_errors_${rejectCounter}`, scans: `hf_reject_scans_${rejectCounter}` };
+}
+
+export function rejectArgs(rejects: RejectTables): string {
+  return `store_rejects=true, rejects_table=${quoteLiteral(rejects.errors)}, rejects_scan=${quoteLiteral(rejects.scans)}`;
+}
+
+export async function csvSource(
+  db: HuntDatabase,
+  file: ClassifiedFile,
+  lookup: ColumnLookup,
+  rejects: RejectTables,
+): Promise<Source> {
+  const args = `${quoteLiteral(file.path)}, header=true, max_line_size=16777216, ${rejectArgs(rejects)}`;
+  const sniffed = await describe(db, `SELECT * FROM read_csv(${args})`);
+  // All text, converted in SQL: a bad value becomes null instead of rejecting the whole row.
+  const columns = sniffed.map((c) => ({
+    name: c.name,
+    type: 'VARCHAR',
+    want: lookup(normalizeColumnName(c.name)) ? undefined : c.type,
+  }));
+  return { sql: `SELECT * FROM read_csv(${args}, all_varchar=true)`, columns, emptyRowsAreMalformed: false };
+}
+
+export async function parquetSource(db: HuntDatabase, path: string): Promise<Source> {
+  const sql = `SELECT * FROM read_parquet(${quoteLiteral(path)})`;
+  return { sql, columns: await describe(db, sql), emptyRowsAreMalformed: false };
+}
+
+/** Parquet cannot be read through gzip: unpack it next to the database's spill files first. */
+export async function gunzipToTemp(db: HuntDatabase, path: string, index: number): Promise<string> {
+  const out = join(db.tempDirectory, `ingest-${process.pid}-${index}.parquet`);
+  await pipeline(createReadStream(path), createGunzip(), createWriteStream(out));
+  return out;
+}
+
+/** Malformed records DuckDB's CSV reader set aside: count of distinct lines and the first few. */
+export async function readRejects(
+  db: HuntDatabase,
+  rejects: RejectTables,
+  displayPath: string,
+  lineOffset = 0,
+): Promise<{ count: number; first: string[] }> {
+  const exists = await db.query<{ n: number }>(
+    `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = ${quoteLiteral(rejects.errors)}`,
+  );
+  if (exists[0].n === 0) return { count: 0, first: [] };
+  const errors = quoteIdent(rejects.errors);
+  const [{ n }] = await db.query<{ n: number }>(`SELECT count(DISTINCT line) AS n FROM ${errors}`);
+  const first = await db.query<{ line: number; type: string; message: string }>(
+    `SELECT line, any_value(error_type) AS type, any_value(error_message) AS message FROM ${errors} GROUP BY line ORDER BY line LIMIT 5`,
+  );
+  return {
+    count: n,
+    first: first.map((r) => `${displayPath}:${r.line + lineOffset} ${r.type.toLowerCase()}: ${r.message}`),
+  };
+}
+
+export async function dropRejects(db: HuntDatabase, rejects: RejectTables): Promise<void> {
+  await db.run(`DROP TABLE IF EXISTS ${quoteIdent(rejects.errors)}`);
+  await db.run(`DROP TABLE IF EXISTS ${quoteIdent(rejects.scans)}`);
+}

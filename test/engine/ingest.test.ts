@@ -1,0 +1,333 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { type HuntDatabase, openDatabase } from '../../src/engine/database.js';
+import { ingestLogs, tableFromFileName } from '../../src/engine/ingest/index.js';
+import { tableSchema } from '../../src/schemas/tables.js';
+
+const FIXTURES = 'test/fixtures/engine/ingest';
+const fixture = (...parts: string[]) => join(FIXTURES, ...parts);
+
+async function columnTypes(db: HuntDatabase, table: string): Promise<Record<string, string>> {
+  const rows = await db.query<{ column_name: string; column_type: string }>(`DESCRIBE "${table}"`);
+  return Object.fromEntries(rows.map((r) => [r.column_name, r.column_type]));
+}
+
+let work: string;
+before(() => {
+  work = mkdtempSync(join(tmpdir(), 'huntforge-ingest-test-'));
+});
+after(() => rmSync(work, { recursive: true, force: true }));
+
+describe('table names from file names', () => {
+  test('known tables, suffixes and custom tables', () => {
+    assert.equal(tableFromFileName('DnsEvents.jsonl'), 'DnsEvents');
+    assert.equal(tableFromFileName('CommonSecurityLog_2026-04.csv.gz'), 'CommonSecurityLog');
+    assert.equal(tableFromFileName('DeviceNetworkEvents-part1.json'), 'DeviceNetworkEvents');
+    assert.equal(tableFromFileName('dnsevents.jsonl'), 'DnsEvents');
+    assert.equal(tableFromFileName('MyApp_CL.jsonl'), 'MyApp_CL');
+    assert.equal(tableFromFileName('Custom-2026.csv'), 'Custom');
+    assert.equal(tableFromFileName('2026-04-25.jsonl'), undefined);
+  });
+});
+
+describe('JSON Lines', () => {
+  let db: HuntDatabase;
+  before(async () => {
+    db = await openDatabase();
+  });
+  after(() => db.close());
+
+  test('rows land in the bundled table, malformed lines counted with file:line, good rows kept', async () => {
+    const path = fixture('json', 'DnsEvents.jsonl');
+    const report = await ingestLogs(db, [path]);
+    assert.deepEqual(
+      report.tables.map((t) => [t.name, t.rows]),
+      [['DnsEvents', 4]],
+    );
+    const [file] = report.files;
+    assert.equal(file.format, 'jsonl');
+    assert.equal(file.rows, 4);
+    assert.equal(file.malformed, 2);
+    assert.equal(file.firstMalformed.length, 2);
+    assert.match(file.firstMalformed[0], /DnsEvents\.jsonl:4 invalid JSON/);
+    assert.match(file.firstMalformed[1], /DnsEvents\.jsonl:7 invalid JSON/);
+  });
+
+  test('every bundled column exists with its mapped type; extra columns are kept', async () => {
+    const types = await columnTypes(db, 'DnsEvents');
+    for (const column of tableSchema('DnsEvents')!) assert.ok(column.name in types, column.name);
+    assert.equal(types.TimeGenerated, 'TIMESTAMP');
+    assert.equal(types.ResultCode, 'INTEGER');
+    assert.equal(types.RemoteIPLatitude, 'DOUBLE');
+    assert.equal(types.Name, 'VARCHAR');
+    assert.equal(types.SensorName, 'VARCHAR');
+    assert.equal(types.Tags, 'JSON');
+  });
+
+  test('values: UTC times from every ISO form, bad numbers null, missing columns null, nested kept', async () => {
+    const rows = await db.query<Record<string, unknown>>(
+      'SELECT TimeGenerated, Name, ResultCode, Message, SensorName, Tags FROM DnsEvents ORDER BY TimeGenerated',
+    );
+    assert.deepEqual(
+      rows.map((r) => r.TimeGenerated),
+      [
+        '2026-04-25T10:00:00.000Z',
+        '2026-04-25T11:30:00.123Z',
+        '2026-04-25T12:00:00.000Z', // naive → UTC
+        '2026-04-25T12:00:00.000Z', // +02:00 → UTC
+      ],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.Name),
+      ['theponzu.com', 'x.theponzu.com', 'nottheponzu.com', 'theponzu.com.evil.net'],
+    );
+    assert.equal(rows[1].ResultCode, null);
+    assert.equal(rows[1].SensorName, 'edge-1');
+    assert.equal(rows[0].Message, null);
+    assert.deepEqual(rows[2].Tags, { env: 'prod', ids: [1, 2] });
+    const [micro] = await db.query<{ s: string }>(
+      "SELECT strftime(TimeGenerated, '%f') AS s FROM DnsEvents WHERE Name = 'x.theponzu.com'",
+    );
+    assert.equal(micro.s, '123456');
+  });
+});
+
+describe('JSON arrays (Log Analytics export)', () => {
+  test('[UTC] keys renamed, dynamic stays JSON, long and int typed', async () => {
+    const db = await openDatabase();
+    try {
+      const report = await ingestLogs(db, [fixture('json', 'DeviceNetworkEvents-part1.json')]);
+      assert.equal(report.files[0].format, 'json');
+      assert.equal(report.files[0].rows, 2);
+      assert.equal(report.files[0].malformed, 0);
+      const types = await columnTypes(db, 'DeviceNetworkEvents');
+      assert.equal(types.AdditionalFields, 'JSON');
+      assert.equal(types.RemotePort, 'INTEGER');
+      assert.equal(types.ReportId, 'BIGINT');
+      assert.ok(!('TimeGenerated [UTC]' in types));
+      const rows = await db.query<Record<string, unknown>>(
+        'SELECT TimeGenerated, Timestamp, DeviceName, RemotePort, AdditionalFields, ReportId FROM DeviceNetworkEvents ORDER BY TimeGenerated',
+      );
+      assert.equal(rows[0].TimeGenerated, '2026-04-25T10:05:00.000Z');
+      assert.equal(rows[0].Timestamp, '2026-04-25T10:04:59.500Z');
+      assert.deepEqual(rows[0].AdditionalFields, { direction: 'out' });
+      assert.deepEqual(rows[1].AdditionalFields, { direction: 'in' });
+      assert.equal(rows[1].RemotePort, 8080);
+      assert.equal(rows[1].Timestamp, null);
+      // beyond 2^53: kept exact, as a string
+      assert.equal(rows[0].ReportId, '9007199254740993');
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('CSV (portal export)', () => {
+  test('[UTC] headers, both timestamp styles, quoted commas, rejected rows with file:line', async () => {
+    const db = await openDatabase();
+    try {
+      const path = fixture('csv', 'CommonSecurityLog_2026-04.csv');
+      const report = await ingestLogs(db, [path]);
+      const [file] = report.files;
+      assert.equal(file.table, 'CommonSecurityLog');
+      assert.equal(file.format, 'csv');
+      assert.equal(file.rows, 3);
+      assert.equal(file.malformed, 1);
+      assert.match(file.firstMalformed[0], /CommonSecurityLog_2026-04\.csv:4 /);
+      const types = await columnTypes(db, 'CommonSecurityLog');
+      assert.equal(types.TimeGenerated, 'TIMESTAMP');
+      assert.equal(types.StartTime, 'TIMESTAMP');
+      assert.equal(types.DestinationPort, 'INTEGER');
+      assert.equal(types.FlowLabel, 'VARCHAR');
+      assert.equal(Object.keys(types).length, tableSchema('CommonSecurityLog')!.length + 1);
+      const rows = await db.query<Record<string, unknown>>(
+        'SELECT TimeGenerated, StartTime, DestinationPort, RequestURL, FlowLabel, Computer FROM CommonSecurityLog ORDER BY TimeGenerated',
+      );
+      assert.deepEqual(
+        rows.map((r) => r.TimeGenerated),
+        ['2025-11-21T20:14:51.213Z', '2026-03-26T15:18:18.790Z', '2026-04-25T10:00:00.000Z'],
+      );
+      assert.equal(rows[1].StartTime, '2026-03-26T15:18:17.000Z');
+      assert.equal(rows[0].StartTime, '2025-11-21T20:14:50.000Z');
+      assert.equal(rows[1].RequestURL, 'https://theponzu.com/gate.php?a=1,2');
+      assert.equal(rows[1].DestinationPort, 443);
+      assert.equal(rows[2].DestinationPort, null);
+      assert.equal(rows[0].Computer, null);
+      assert.deepEqual(
+        rows.map((r) => r.FlowLabel),
+        ['beta', 'alpha', 'gamma'],
+      );
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('Parquet, gzip, several files of one table, --table', () => {
+  test('parquet written by DuckDB COPY and gzip variants of every format append to their tables', async () => {
+    const db = await openDatabase();
+    try {
+      const dir = join(work, 'mixed');
+      rmSync(dir, { recursive: true, force: true });
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(dir);
+      const parquet = join(dir, 'DnsEvents_part2.parquet');
+      await db.run(
+        `COPY (SELECT TIMESTAMP '2026-04-27 08:00:00' AS TimeGenerated, 'pq.example' AS Name, 5::BIGINT AS ResultCode, 'yes' AS FromParquet) TO '${parquet}' (FORMAT parquet)`,
+      );
+      writeFileSync(join(dir, 'DnsEvents_part3.parquet.gz'), gzipSync(readFileSync(parquet)));
+      writeFileSync(
+        join(dir, 'DnsEvents.jsonl.gz'),
+        gzipSync(readFileSync(fixture('json', 'DnsEvents.jsonl'))),
+      );
+      writeFileSync(
+        join(dir, 'CommonSecurityLog_2026-04.csv.gz'),
+        gzipSync(readFileSync(fixture('csv', 'CommonSecurityLog_2026-04.csv'))),
+      );
+      writeFileSync(
+        join(dir, 'DeviceNetworkEvents-part1.json.gz'),
+        gzipSync(readFileSync(fixture('json', 'DeviceNetworkEvents-part1.json'))),
+      );
+      writeFileSync(join(dir, 'DnsEvents_empty.jsonl'), '');
+      const report = await ingestLogs(db, [dir]);
+      const byName = Object.fromEntries(report.tables.map((t) => [t.name, t]));
+      assert.equal(byName.DnsEvents.rows, 4 + 1 + 1);
+      assert.equal(byName.DnsEvents.files.length, 4);
+      assert.equal(byName.CommonSecurityLog.rows, 3);
+      assert.equal(byName.DeviceNetworkEvents.rows, 2);
+      const gz = report.files.find((f) => f.path.endsWith('DnsEvents.jsonl.gz'))!;
+      assert.equal(gz.malformed, 2);
+      assert.match(gz.firstMalformed[0], /DnsEvents\.jsonl\.gz:4 /);
+      const csvGz = report.files.find((f) => f.path.endsWith('.csv.gz'))!;
+      assert.equal(csvGz.malformed, 1);
+      const empty = report.files.find((f) => f.path.endsWith('DnsEvents_empty.jsonl'))!;
+      assert.deepEqual([empty.rows, empty.malformed], [0, 0]);
+      const [pq] = await db.query<Record<string, unknown>>(
+        "SELECT TimeGenerated, ResultCode, FromParquet FROM DnsEvents WHERE Name = 'pq.example' LIMIT 1",
+      );
+      assert.deepEqual(pq, { TimeGenerated: '2026-04-27T08:00:00.000Z', ResultCode: 5, FromParquet: 'yes' });
+      const [{ n }] = await db.query<{ n: number }>(
+        "SELECT count(*) AS n FROM DnsEvents WHERE Name = 'pq.example'",
+      );
+      assert.equal(n, 2);
+      assert.equal((await columnTypes(db, 'DnsEvents')).ResultCode, 'INTEGER');
+    } finally {
+      db.close();
+    }
+  });
+
+  test('--table overrides the name for every file', async () => {
+    const db = await openDatabase();
+    try {
+      const file = join(work, 'export-from-portal.jsonl');
+      copyFileSync(fixture('json', 'DnsEvents.jsonl'), file);
+      const report = await ingestLogs(db, [file], { table: 'DnsEvents' });
+      assert.deepEqual(
+        report.tables.map((t) => [t.name, t.rows]),
+        [['DnsEvents', 4]],
+      );
+      assert.deepEqual(await db.tableNames(), ['DnsEvents']);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a table without a bundled schema is built from the file itself', async () => {
+    const db = await openDatabase();
+    try {
+      const report = await ingestLogs(db, [fixture('custom', 'MyApp_CL.jsonl')]);
+      assert.equal(report.tables[0].name, 'MyApp_CL');
+      assert.equal(report.tables[0].rows, 2);
+      const types = await columnTypes(db, 'MyApp_CL');
+      assert.equal(types.TimeGenerated, 'TIMESTAMP');
+      assert.equal(types.User, 'VARCHAR');
+      assert.equal(types.Bytes, 'BIGINT');
+      assert.equal(types.Ok, 'BOOLEAN');
+      assert.equal(types.Detail, 'JSON');
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('since/until', () => {
+  test('keep events in [since, until) by TimeGenerated and still count malformed lines', async () => {
+    const db = await openDatabase();
+    try {
+      const report = await ingestLogs(db, [fixture('json', 'DnsEvents.jsonl')], {
+        since: new Date('2026-04-25T11:00:00Z'),
+        until: new Date('2026-04-25T12:00:00Z'),
+      });
+      assert.equal(report.files[0].rows, 1);
+      assert.equal(report.files[0].malformed, 2);
+      const names = await db.query<{ Name: string }>('SELECT Name FROM DnsEvents');
+      assert.deepEqual(names, [{ Name: 'x.theponzu.com' }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('Timestamp bounds tables that only have Timestamp', async () => {
+    const db = await openDatabase();
+    try {
+      const file = join(work, 'AdvancedHunting_export.jsonl');
+      writeFileSync(
+        file,
+        '{"Timestamp":"2026-04-25T10:00:00Z","DeviceName":"a"}\n{"Timestamp":"2026-04-20T10:00:00Z","DeviceName":"b"}\n',
+      );
+      const report = await ingestLogs(db, [file], { since: new Date('2026-04-24T00:00:00Z') });
+      assert.equal(report.files[0].rows, 1);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('unusable input', () => {
+  test('an unknown format is a clear error naming the file and what is accepted', async () => {
+    const db = await openDatabase();
+    try {
+      await assert.rejects(ingestLogs(db, [fixture('bad', 'notes.txt')]), (err: Error) => {
+        assert.match(err.message, /notes\.txt: unrecognised log format/);
+        assert.match(err.message, /accepted: \.jsonl/);
+        return true;
+      });
+      await assert.rejects(
+        ingestLogs(db, [fixture('bad', 'DnsEvents.xml')]),
+        /DnsEvents\.xml: unrecognised log format '\.xml'/,
+      );
+      await assert.rejects(
+        ingestLogs(db, [fixture('bad', '2026-04-25.jsonl')]),
+        /2026-04-25\.jsonl: cannot tell which table .* --table/,
+      );
+      await assert.rejects(ingestLogs(db, [join(work, 'missing.jsonl')]), /missing\.jsonl: no such file/);
+      // nothing was ingested before the error
+      assert.deepEqual(await db.tableNames(), []);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a broken JSON array is reported for its file while the other files go in', async () => {
+    const db = await openDatabase();
+    try {
+      const dir = join(work, 'broken-array');
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'DnsEvents_a.json'), '[{"Name":"a.com"}, {"Name": ');
+      copyFileSync(fixture('json', 'DnsEvents.jsonl'), join(dir, 'DnsEvents_b.jsonl'));
+      const report = await ingestLogs(db, [dir]);
+      const broken = report.files.find((f) => f.path.endsWith('DnsEvents_a.json'))!;
+      assert.equal(broken.malformed, 1);
+      assert.match(broken.firstMalformed[0], /DnsEvents_a\.json:1 unreadable/);
+      assert.equal(report.warnings.length, 1);
+      assert.equal(report.tables[0].rows, 4);
+    } finally {
+      db.close();
+    }
+  });
+});
