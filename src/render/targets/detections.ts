@@ -1,0 +1,193 @@
+/**
+ * Groups planned hunts into target-neutral detections. The planner makes one hunt per Sentinel
+ * table; other languages have their own log sources, so hunts of the same kind and family become
+ * one detection there (one Sigma rule, one SPL search, …). Nothing is dropped: merged hunts are
+ * named in notes, and their indicators, exclusions and scenarios are united.
+ */
+import type {
+  Condition,
+  Exclusion,
+  FalsePositiveScenario,
+  Hunt,
+  HuntKind,
+  Severity,
+} from '../../hunts/types.js';
+import type { Indicator } from '../../intel/types.js';
+import { indicatorKey, slugify, sortIndicators } from './indicator-facts.js';
+import { uuidV5 } from './stable-id.js';
+import type { TargetNote } from './types.js';
+
+export interface Detection {
+  /** `kind|family` (plus the selection for behaviour hunts): the de-duplication key. */
+  key: string;
+  /** File-name stem, unique within one render: `nanocore-rat-domain`. */
+  slug: string;
+  /** Stable UUID for the detection (Sigma id, rule ids). */
+  id: string;
+  kind: HuntKind;
+  family: string | null;
+  /** The merged hunts, in planner order; notes about the detection go to the first. */
+  hunts: Hunt[];
+  title: string;
+  description: string;
+  indicators: Indicator[];
+  /** Exclusions whose scope covers this detection, de-duplicated by id. */
+  exclusions: Exclusion[];
+  falsePositives: FalsePositiveScenario[];
+  tactics: string[];
+  techniques: string[];
+  severity: Severity;
+  /** ip:port indicators must match their port (false only when every merged hunt says ignorePort). */
+  requirePort: boolean;
+  selection?: Condition;
+  tables: string[];
+  /** Target-neutral remarks every renderer passes on as notes. */
+  remarks: string[];
+}
+
+const KIND_TITLES: Record<HuntKind, string> = {
+  ip: 'connections to IOC IP addresses',
+  domain: 'lookups of IOC domains',
+  url: 'requests to IOC URLs',
+  hash: 'IOC file hashes',
+  'dns-then-connect': 'IOC domain lookup followed by a connection',
+  behaviour: 'host behaviour',
+};
+
+const SEVERITY_ORDER: Severity[] = ['Informational', 'Low', 'Medium', 'High'];
+
+function detectionKey(hunt: Hunt): string {
+  const base = `${hunt.kind}|${(hunt.family ?? '').toLowerCase()}`;
+  return hunt.kind === 'behaviour' ? `${base}|${JSON.stringify(hunt.selection ?? null)}` : base;
+}
+
+function exclusionApplies(exclusion: Exclusion, kind: HuntKind, tables: string[]): boolean {
+  return (
+    exclusion.scope.length === 0 ||
+    exclusion.scope.includes(kind) ||
+    tables.some((t) => exclusion.scope.includes(t))
+  );
+}
+
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
+  return [...seen.values()];
+}
+
+function buildDetection(hunts: Hunt[], key: string): Omit<Detection, 'slug'> {
+  const first = hunts[0];
+  const tables = [...new Set(hunts.map((h) => h.table))];
+  const remarks: string[] = [];
+  const exclusions = uniqueBy(
+    hunts.flatMap((h) => h.exclusions).filter((e) => exclusionApplies(e, first.kind, tables)),
+    (e) => e.id,
+  );
+  for (const exclusion of exclusions) {
+    const scopedTables = exclusion.scope.filter((s) => tables.includes(s));
+    if (
+      exclusion.scope.length > 0 &&
+      !exclusion.scope.includes(first.kind) &&
+      tables.length > scopedTables.length
+    ) {
+      remarks.push(
+        `exclusion ${exclusion.id} is scoped to ${scopedTables.join(', ')}; here it applies to the whole rule`,
+      );
+    }
+  }
+  const family = first.family;
+  const title =
+    first.kind === 'behaviour' ? first.title : `${family ?? 'Unattributed'}: ${KIND_TITLES[first.kind]}`;
+  const severity = hunts
+    .map((h) => h.severity)
+    .reduce((a, b) => (SEVERITY_ORDER.indexOf(b) > SEVERITY_ORDER.indexOf(a) ? b : a));
+  return {
+    key,
+    id: uuidV5(`detection:${key}`),
+    kind: first.kind,
+    family,
+    hunts,
+    title,
+    description: first.description,
+    indicators: sortIndicators(
+      uniqueBy(
+        hunts.flatMap((h) => h.indicators),
+        indicatorKey,
+      ),
+    ),
+    exclusions,
+    falsePositives: uniqueBy(
+      hunts.flatMap((h) => h.falsePositives),
+      (s) => s.id,
+    ),
+    tactics: [...new Set(hunts.flatMap((h) => h.tactics))],
+    techniques: [...new Set(hunts.flatMap((h) => h.techniques))],
+    severity,
+    requirePort: !hunts.every((h) => h.match?.ignorePort === true),
+    selection: first.selection,
+    tables,
+    remarks,
+  };
+}
+
+/** Hunts → detections, in the order their first hunt was planned. */
+export function groupDetections(hunts: Hunt[]): Detection[] {
+  const groups = new Map<string, Hunt[]>();
+  for (const hunt of hunts) {
+    const key = detectionKey(hunt);
+    const group = groups.get(key);
+    if (group) group.push(hunt);
+    else groups.set(key, [hunt]);
+  }
+  const usedSlugs = new Set<string>();
+  return [...groups.entries()].map(([key, group]) => {
+    const detection = buildDetection(group, key);
+    const stem = slugify(`${detection.family ?? 'unattributed'} ${detection.kind}`);
+    let slug = stem;
+    for (let n = 2; usedSlugs.has(slug); n++) slug = `${stem}-${n}`;
+    usedSlugs.add(slug);
+    return { ...detection, slug };
+  });
+}
+
+/**
+ * The notes every target reports for a detection: merged hunts (so none disappears silently) and
+ * the target-neutral remarks. `unit` names what the target makes, e.g. `Sigma rule`.
+ */
+export function detectionNotes(detection: Detection, unit: string): TargetNote[] {
+  const [first, ...merged] = detection.hunts;
+  return [
+    ...merged.map((hunt) => ({
+      huntId: hunt.id,
+      message: `rendered together with hunt ${first.id} (${first.table}) as one ${unit}: same kind and family`,
+    })),
+    ...detection.remarks.map((message) => ({ huntId: first.id, message })),
+  ];
+}
+
+/** Every distinct indicator of the hunts (for the indicator exports: STIX, MISP, Zeek, watchlist). */
+export function allIndicators(hunts: Hunt[]): Indicator[] {
+  return sortIndicators(
+    uniqueBy(
+      hunts.flatMap((h) => h.indicators),
+      indicatorKey,
+    ),
+  );
+}
+
+/**
+ * The hunts each indicator appears in, so exports can name its family, tactics and hunts.
+ * Keyed by `indicatorKey`.
+ */
+export function huntsByIndicator(hunts: Hunt[]): Map<string, Hunt[]> {
+  const map = new Map<string, Hunt[]>();
+  for (const hunt of hunts) {
+    for (const ind of hunt.indicators) {
+      const key = indicatorKey(ind);
+      const list = map.get(key);
+      if (!list) map.set(key, [hunt]);
+      else if (!list.includes(hunt)) list.push(hunt);
+    }
+  }
+  return map;
+}

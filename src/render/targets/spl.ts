@@ -1,0 +1,350 @@
+/**
+ * Splunk SPL over the Common Information Model: a `tstats` search on the CIM data model (fast
+ * with accelerated data models) and a raw-event search with the same CIM field names and tags for
+ * sites without acceleration. Values go through `splString`.
+ */
+import type { Condition, Hunt } from '../../hunts/types.js';
+import type { Indicator } from '../../intel/types.js';
+import type { LogicalField } from '../../schemas/fields.js';
+import { type Detection, detectionNotes, groupDetections } from './detections.js';
+import {
+  domainNames,
+  flagSummary,
+  indicatorLabel,
+  isHashIndicator,
+  isIpIndicator,
+  parseLookback,
+} from './indicator-facts.js';
+import type { TargetContext, TargetNote, TargetOutput } from './types.js';
+
+/** A value SPL cannot carry literally (search has no escape for the `*` wildcard). */
+export class SplLiteralError extends Error {}
+
+/**
+ * A double-quoted SPL search string. `\` and `"` are backslash-escaped; `wildcard` adds a leading
+ * and/or trailing `*`. A literal `*` cannot be escaped in SPL search, so such values are refused.
+ */
+export function splString(value: string, wildcard: { before?: boolean; after?: boolean } = {}): string {
+  if (value.includes('*'))
+    throw new SplLiteralError(`value contains '*', which SPL search always treats as a wildcard`);
+  const body = value.replace(/[\\"]/g, (ch) => `\\${ch}`);
+  return `"${wildcard.before ? '*' : ''}${body}${wildcard.after ? '*' : ''}"`;
+}
+
+/** Text for a ``` comment ```: one line, no backticks. */
+function splComment(text: string): string {
+  return `\`\`\` ${text.replace(/[`\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ').trim()} \`\`\``;
+}
+
+interface SplField {
+  name: string;
+  /** The field may hold several hashes (`MD5=…,SHA256=…`): match the hash inside it. */
+  holdsSeveralHashes?: boolean;
+}
+
+interface DataModel {
+  /** `Network_Traffic.All_Traffic` */
+  datamodel: string;
+  /** Field prefix inside tstats: `All_Traffic`. */
+  dataset: string;
+  /** Tags that select the data model's events in a raw search. */
+  tags: string[];
+  by: string[];
+  fields: Partial<Record<LogicalField, SplField>>;
+}
+
+/** CIM data models and fields (Splunk CIM 5.x reference). */
+const NETWORK_TRAFFIC: DataModel = {
+  datamodel: 'Network_Traffic.All_Traffic',
+  dataset: 'All_Traffic',
+  tags: ['network', 'communicate'],
+  by: ['src_ip', 'dest_ip', 'dest_port', 'action'],
+  fields: {
+    srcIp: { name: 'src_ip' },
+    srcPort: { name: 'src_port' },
+    dstIp: { name: 'dest_ip' },
+    dstPort: { name: 'dest_port' },
+    user: { name: 'user' },
+    action: { name: 'action' },
+  },
+};
+const NETWORK_RESOLUTION: DataModel = {
+  datamodel: 'Network_Resolution.DNS',
+  dataset: 'DNS',
+  tags: ['network', 'resolution', 'dns'],
+  by: ['src', 'query', 'answer'],
+  fields: { domain: { name: 'query' }, srcIp: { name: 'src' } },
+};
+const WEB: DataModel = {
+  datamodel: 'Web.Web',
+  dataset: 'Web',
+  tags: ['web'],
+  by: ['src', 'dest', 'url', 'user'],
+  fields: {
+    url: { name: 'url' },
+    domain: { name: 'url_domain' },
+    srcIp: { name: 'src' },
+    dstIp: { name: 'dest' },
+    dstPort: { name: 'dest_port' },
+    user: { name: 'user' },
+    action: { name: 'action' },
+  },
+};
+const PROCESSES: DataModel = {
+  datamodel: 'Endpoint.Processes',
+  dataset: 'Processes',
+  tags: ['process', 'report'],
+  by: ['dest', 'user', 'parent_process_name', 'process_name', 'process'],
+  fields: {
+    host: { name: 'dest' },
+    user: { name: 'user' },
+    process: { name: 'process_name' },
+    processPath: { name: 'process_path' },
+    commandLine: { name: 'process' },
+    parentProcess: { name: 'parent_process_name' },
+    md5: { name: 'process_hash', holdsSeveralHashes: true },
+    sha1: { name: 'process_hash', holdsSeveralHashes: true },
+    sha256: { name: 'process_hash', holdsSeveralHashes: true },
+    action: { name: 'action' },
+  },
+};
+const FILESYSTEM: DataModel = {
+  datamodel: 'Endpoint.Filesystem',
+  dataset: 'Filesystem',
+  tags: ['endpoint', 'filesystem'],
+  by: ['dest', 'file_path', 'file_name', 'file_hash'],
+  fields: {
+    host: { name: 'dest' },
+    user: { name: 'user' },
+    md5: { name: 'file_hash' },
+    sha1: { name: 'file_hash' },
+    sha256: { name: 'file_hash' },
+    action: { name: 'action' },
+  },
+};
+
+const KIND_MODELS: Record<'ip' | 'domain' | 'url' | 'hash' | 'behaviour', DataModel> = {
+  ip: NETWORK_TRAFFIC,
+  domain: NETWORK_RESOLUTION,
+  url: WEB,
+  hash: FILESYSTEM,
+  behaviour: PROCESSES,
+};
+
+class NotExpressible extends Error {}
+
+/** Field reference inside tstats (`All_Traffic.dest_ip`) or in a raw search (`dest_ip`). */
+type FieldRef = (name: string) => string;
+
+function valueList(field: string, quoted: string[]): string {
+  return quoted.length === 1 ? `${field}=${quoted[0]}` : `${field} IN (${quoted.join(', ')})`;
+}
+
+function quoteAll(values: string[], wildcard: { before?: boolean; after?: boolean } = {}): string[] {
+  try {
+    return values.map((v) => splString(v, wildcard));
+  } catch (error) {
+    if (error instanceof SplLiteralError) throw new NotExpressible(error.message);
+    throw error;
+  }
+}
+
+function compileCondition(condition: Condition, model: DataModel, ref: FieldRef): string {
+  if ('not' in condition) return `NOT ${compileCondition(condition.not, model, ref)}`;
+  if ('all' in condition || 'any' in condition) {
+    const children = 'all' in condition ? condition.all : condition.any;
+    if (children.length === 0) throw new NotExpressible('empty all/any condition');
+    const parts = children.map((c) => compileCondition(c, model, ref));
+    return parts.length === 1 ? parts[0] : `(${parts.join('all' in condition ? ' AND ' : ' OR ')})`;
+  }
+  const field = condition.field.includes('.') ? undefined : model.fields[condition.field as LogicalField];
+  if (!field) throw new NotExpressible(`field ${condition.field} has no CIM field in ${model.datamodel}`);
+  if (condition.values.length === 0)
+    throw new NotExpressible(`condition on ${condition.field} has no values`);
+  const name = ref(field.name);
+  if (field.holdsSeveralHashes) {
+    if (condition.operator !== 'equals' || condition.values.some((v) => !/^[0-9a-fA-F]{32,64}$/.test(v))) {
+      throw new NotExpressible(`only whole hashes can be matched in ${field.name}`);
+    }
+    return valueList(name, quoteAll(condition.values, { before: true, after: true }));
+  }
+  switch (condition.operator) {
+    case 'equals':
+      if (/port$/.test(field.name) && condition.values.every((v) => /^\d{1,5}$/.test(v))) {
+        return valueList(name, condition.values);
+      }
+      return valueList(name, quoteAll(condition.values));
+    case 'startswith':
+      return valueList(name, quoteAll(condition.values, { after: true }));
+    case 'endswith':
+      return valueList(name, quoteAll(condition.values, { before: true }));
+    case 'contains':
+      return valueList(name, quoteAll(condition.values, { before: true, after: true }));
+    case 'cidr':
+      return valueList(name, quoteAll(condition.values));
+    case 'regex':
+      throw new NotExpressible(
+        `regular expressions cannot be used in a tstats where clause (${condition.field})`,
+      );
+  }
+}
+
+function ipMatch(indicators: Indicator[], requirePort: boolean, ref: FieldRef): string | null {
+  const byPort = new Map<number | null, string[]>();
+  for (const ind of indicators.filter(isIpIndicator)) {
+    const port = requirePort ? ind.port : null;
+    byPort.set(port, [...(byPort.get(port) ?? []), ind.value]);
+  }
+  const parts = [...byPort.entries()].map(([port, ips]) => {
+    const ipPart = valueList(ref('dest_ip'), quoteAll(ips));
+    return port === null ? ipPart : `(${ipPart} AND ${ref('dest_port')}=${port})`;
+  });
+  return parts.length === 0 ? null : parts.join(' OR ');
+}
+
+function domainMatch(indicators: Indicator[], ref: FieldRef): string | null {
+  const names = domainNames(indicators);
+  if (names.length === 0) return null;
+  // Equal or subdomain: `query="x" OR query="*.x"`.
+  const patterns = names.flatMap((n) => [splString(n), splString(`.${n}`, { before: true })]);
+  return valueList(ref('query'), patterns);
+}
+
+function urlMatch(indicators: Indicator[], ref: FieldRef): string | null {
+  const urls = indicators.filter((i) => i.type === 'url').map((i) => i.value);
+  return urls.length === 0 ? null : valueList(ref('url'), quoteAll(urls));
+}
+
+function hashMatch(indicators: Indicator[], ref: FieldRef, raw: boolean): string | null {
+  const hashes = indicators.filter(isHashIndicator).map((i) => i.value);
+  if (hashes.length === 0) return null;
+  const exact = valueList(ref('file_hash'), quoteAll(hashes));
+  // Raw events may carry Sysmon-style `process_hash` (`MD5=…,SHA256=…`) instead of file_hash.
+  return raw
+    ? `(${exact} OR ${valueList('process_hash', quoteAll(hashes, { before: true, after: true }))})`
+    : exact;
+}
+
+function indicatorMatch(
+  detection: Detection,
+  ref: FieldRef,
+  raw: boolean,
+  notes: TargetNote[],
+): string | null {
+  const inds = detection.indicators.filter((ind) => {
+    if (!ind.value.includes('*')) return true;
+    notes.push({
+      huntId: detection.hunts[0].id,
+      message: `${indicatorLabel(ind)} left out of SPL: '*' is always a wildcard in SPL search`,
+    });
+    return false;
+  });
+  switch (detection.kind) {
+    case 'ip':
+      return ipMatch(inds, detection.requirePort, ref);
+    case 'domain':
+      return domainMatch(inds, ref);
+    case 'url':
+      return urlMatch(inds, ref);
+    case 'hash':
+      return hashMatch(inds, ref, raw);
+    default:
+      return null;
+  }
+}
+
+interface Searches {
+  tstats: string;
+  raw: string;
+}
+
+function renderSearches(detection: Detection, context: TargetContext, notes: TargetNote[]): Searches | null {
+  const huntId = detection.hunts[0].id;
+  const note = (message: string) => notes.push({ huntId, message });
+  if (detection.kind === 'dns-then-connect') {
+    note(
+      'a lookup followed by a connection correlates two data models; not rendered in SPL (the domain and ip searches cover its parts)',
+    );
+    return null;
+  }
+  const model = KIND_MODELS[detection.kind];
+  const tstatsRef: FieldRef = (name) => `${model.dataset}.${name}`;
+  const rawRef: FieldRef = (name) => name;
+  let tstatsMatch: string | null;
+  let rawMatch: string | null;
+  try {
+    if (detection.kind === 'behaviour') {
+      if (!detection.selection) {
+        note('behaviour hunt without a selection: nothing to render');
+        return null;
+      }
+      tstatsMatch = compileCondition(detection.selection, model, tstatsRef);
+      rawMatch = compileCondition(detection.selection, model, rawRef);
+    } else {
+      tstatsMatch = indicatorMatch(detection, tstatsRef, false, notes);
+      rawMatch = indicatorMatch(detection, rawRef, true, []);
+    }
+  } catch (error) {
+    if (!(error instanceof NotExpressible)) throw error;
+    note(`not rendered in SPL: ${error.message}`);
+    return null;
+  }
+  if (!tstatsMatch || !rawMatch) {
+    note(`no ${detection.kind} indicators to match: no SPL search`);
+    return null;
+  }
+  if (detection.kind === 'url') {
+    note('SPL compares field values case-insensitively: URL paths match regardless of case');
+  }
+  let tstatsWhere = `(${tstatsMatch})`;
+  let rawWhere = `(${rawMatch})`;
+  for (const exclusion of detection.exclusions) {
+    try {
+      tstatsWhere += ` NOT (${compileCondition(exclusion.condition, model, tstatsRef)})`;
+      rawWhere += ` NOT (${compileCondition(exclusion.condition, model, rawRef)})`;
+    } catch (error) {
+      if (!(error instanceof NotExpressible)) throw error;
+      note(
+        `exclusion ${exclusion.id} (${exclusion.reason}) not applied in SPL: ${error.message}; expect its false positives`,
+      );
+    }
+  }
+  const lookback = parseLookback(context.lookback);
+  if (context.lookback && !lookback)
+    note(`lookback '${context.lookback}' is not of the form 30d/12h/90m; searches use the time picker`);
+  const earliest = lookback ? `earliest=-${lookback.amount}${lookback.unit} ` : '';
+  const header = [
+    splComment(
+      `huntforge: ${detection.title} | source: ${context.source} | hunts: ${detection.hunts.map((h) => h.id).join(', ')}`,
+    ),
+    ...detection.indicators
+      .filter((i) => i.flags.length > 0)
+      .map((i) => splComment(`flagged: ${indicatorLabel(i)}: ${flagSummary(i)}`)),
+  ];
+  const by = model.by;
+  const tstats = [
+    ...header,
+    `| tstats summariesonly=false allow_old_summaries=true count min(_time) as firstTime max(_time) as lastTime from datamodel=${model.datamodel} where ${earliest}${tstatsWhere} by ${by.map(tstatsRef).join(' ')}`,
+    `| rename ${model.dataset}.* as *`,
+    '| convert ctime(firstTime) ctime(lastTime)',
+  ];
+  const raw = [
+    ...header,
+    `index=* ${model.tags.map((t) => `tag=${t}`).join(' ')} ${earliest}${rawWhere}`,
+    `| stats count min(_time) as firstTime max(_time) as lastTime by ${by.join(' ')}`,
+    '| convert ctime(firstTime) ctime(lastTime)',
+  ];
+  return { tstats: `${tstats.join('\n')}\n`, raw: `${raw.join('\n')}\n` };
+}
+
+export function renderSpl(hunts: Hunt[], context: TargetContext): TargetOutput {
+  const output: TargetOutput = { target: 'spl', files: [], notes: [] };
+  for (const detection of groupDetections(hunts)) {
+    output.notes.push(...detectionNotes(detection, 'SPL search'));
+    const searches = renderSearches(detection, context, output.notes);
+    if (!searches) continue;
+    output.files.push({ path: `spl/${detection.slug}.tstats.spl`, content: searches.tstats });
+    output.files.push({ path: `spl/${detection.slug}.raw.spl`, content: searches.raw });
+  }
+  return output;
+}
