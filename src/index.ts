@@ -1,5 +1,14 @@
 /** huntforge's library API. Each capability is exported here as it lands. */
-export type * from './intel/types.js';
+
+export { type HuntDatabase, type OpenDatabaseOptions, openDatabase } from './engine/database.js';
+export {
+  type IngestedFile,
+  type IngestOptions,
+  type IngestProgress,
+  type IngestReport,
+  ingestLogs,
+  type LogFormat,
+} from './engine/ingest/index.js';
 export { canonicalValue } from './intel/canonical.js';
 export { filterIndicators, type IndicatorFilter } from './intel/filter.js';
 export { type IndicatorJson, indicatorToJson } from './intel/json.js';
@@ -7,6 +16,7 @@ export { IndicatorMerger, mergeIndicators } from './intel/merge.js';
 export { displayType, displayValue, indicatorsToCsv } from './intel/present.js';
 export { type ReadOptions, type ReadSummary, readIndicators, readIndicatorsFromText } from './intel/read.js';
 export { defang, refang } from './intel/refang.js';
+export type * from './intel/types.js';
 export {
   checkDomain,
   checkHash,

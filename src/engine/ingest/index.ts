@@ -209,10 +209,16 @@ async function runWithProgress(
     const { percentage } = db.connection.progress;
     if (percentage > 0) onFraction(Math.min(1, percentage / 100));
   }, 250);
+  // The order of one file's rows does not matter to a hunt; not keeping it lets DuckDB insert in parallel.
+  const [{ keep }] = await db.query<{ keep: boolean }>(
+    "SELECT current_setting('preserve_insertion_order') AS keep",
+  );
+  await db.run('SET preserve_insertion_order = false');
   try {
     return await db.run(sql);
   } finally {
     clearInterval(timer);
+    await db.run(`SET preserve_insertion_order = ${keep}`);
   }
 }
 
