@@ -2,8 +2,16 @@
 import type { Command } from './command.js';
 import { deployCommand } from './deploy.js';
 import { feedCommand } from './feed.js';
+import { generateCommand } from './generate.js';
 import { iocsCommand } from './iocs.js';
 import { runCommand } from './run-remote.js';
 import { validateCommand } from './validate.js';
 
-export const commands: Command[] = [iocsCommand, validateCommand, feedCommand, runCommand, deployCommand];
+export const commands: Command[] = [
+  iocsCommand,
+  generateCommand,
+  validateCommand,
+  feedCommand,
+  runCommand,
+  deployCommand,
+];

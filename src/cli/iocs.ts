@@ -1,10 +1,10 @@
 /** `huntforge iocs`: read feeds and reports, print canonical, flagged indicators. */
 import { indicatorToJson } from '../intel/json.js';
 import { indicatorsToCsv, indicatorTable, summaryLines } from '../intel/present.js';
-import { type ReadOptions, readIndicators } from '../intel/read.js';
-import { INDICATOR_TYPES, type IndicatorType } from '../intel/types.js';
-import { parseCommandArgs, parseDate, parseDuration, parseIntOption } from './args.js';
-import { type Command, UsageError, UserFacingError } from './command.js';
+import { INDICATOR_TYPES } from '../intel/types.js';
+import { parseCommandArgs } from './args.js';
+import { type Command, UsageError } from './command.js';
+import { indicatorFilter, indicatorFilterOptions, readInputs } from './intel-input.js';
 
 const HELP = `Usage: huntforge iocs <input...> [options]
 
@@ -40,30 +40,10 @@ export const iocsCommand: Command = {
     const { values, positionals } = parseCommandArgs(args, {
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
-      'min-confidence': { type: 'string' },
-      since: { type: 'string' },
-      until: { type: 'string' },
-      'max-age': { type: 'string' },
-      family: { type: 'string', multiple: true },
-      type: { type: 'string', multiple: true },
-      'drop-flagged': { type: 'boolean' },
+      ...indicatorFilterOptions(true),
     });
-    if (positionals.length === 0)
-      throw new UsageError('give at least one input file (or - for stdin); see --help');
     if (values.json && values.csv) throw new UsageError('choose one of --json and --csv');
-    const options = filterOptions(values);
-    const result = await readIndicators(positionals, options);
-    const nothingRead = result.errors.length === positionals.length;
-    if (nothingRead && result.errors.length === 1) throw new UserFacingError(result.errors[0]);
-    for (const error of result.errors) process.stderr.write(`huntforge iocs: ${error}\n`);
-    if (nothingRead) throw new UserFacingError('no input could be read');
-    if (result.rejectedTotal > 0) {
-      const first = result.rejected[0];
-      const noun = result.rejectedTotal === 1 ? 'record' : 'records';
-      process.stderr.write(
-        `${result.rejectedTotal} ${noun} rejected (first: ${first.location} ${first.reason})\n`,
-      );
-    }
+    const result = await readInputs('iocs', positionals, indicatorFilter(values, true));
     const { indicators } = result;
     if (values.json) {
       const doc = { indicators: indicators.map(indicatorToJson), rejected: result.rejected };
@@ -78,26 +58,3 @@ export const iocsCommand: Command = {
     return 0;
   },
 };
-
-function filterOptions(values: Record<string, unknown>): ReadOptions {
-  const options: ReadOptions = {};
-  const str = (name: string) => values[name] as string | undefined;
-  if (str('min-confidence') !== undefined)
-    options.minConfidence = parseIntOption(str('min-confidence')!, '--min-confidence', 0, 100);
-  if (str('since') !== undefined) options.since = parseDate(str('since')!, '--since');
-  if (str('until') !== undefined) options.until = parseDate(str('until')!, '--until');
-  if (str('max-age') !== undefined) options.maxAgeMs = parseDuration(str('max-age')!, '--max-age');
-  const families = values.family as string[] | undefined;
-  if (families) options.families = families;
-  const types = (values.type as string[] | undefined)
-    ?.flatMap((t) => t.split(','))
-    .map((t) => t.trim().toLowerCase());
-  if (types) {
-    for (const t of types)
-      if (!(INDICATOR_TYPES as readonly string[]).includes(t))
-        throw new UsageError(`--type: unknown type '${t}' (types: ${INDICATOR_TYPES.join(', ')})`);
-    options.types = types as IndicatorType[];
-  }
-  if (values['drop-flagged']) options.dropFlagged = true;
-  return options;
-}

@@ -4,9 +4,12 @@ import type { Flag, IndicatorType } from '../intel/types.js';
 export interface Finding {
   huntId: string;
   table: string;
-  /** The indicator value that matched (canonical; `ip:port` written as value and port). */
+  /**
+   * The indicator value that matched (canonical; an `ip:port` match gives the address here and the
+   * port in indicatorPort). Behaviour hunts name the behaviour instead.
+   */
   indicator: string;
-  indicatorType: IndicatorType;
+  indicatorType: IndicatorType | 'behaviour';
   indicatorPort: number | null;
   flags: Flag[];
   /** Event time, ISO 8601 UTC. */

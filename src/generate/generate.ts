@@ -2,6 +2,7 @@
  * `huntforge generate` as a library call: indicators → hunts → KQL, Sentinel packages and the
  * report, all in memory. writeOutput.ts puts it on disk.
  */
+import { basename } from 'node:path';
 import { dataSource, type Platform } from '../hunts/datasources.js';
 import { indicatorLists } from '../hunts/lists.js';
 import { type HuntPlan, type PlanOptions, planHunts } from '../hunts/plan.js';
@@ -150,7 +151,10 @@ function addWatchlistRows(watchlists: Map<string, Watchlist>, alias: string, hun
 
 function sourceLabel(indicators: Indicator[], families: string[]): string {
   const formats = new Set(indicators.flatMap((i) => i.sources.map((s) => s.format)));
-  const feed = [...formats].some((f) => f.startsWith('threatfox')) ? 'ThreatFox' : 'threat intelligence';
+  const files = [...new Set(indicators.flatMap((i) => i.sources.map((s) => basename(s.file))))];
+  const feed = [...formats].some((f) => f.startsWith('threatfox'))
+    ? 'ThreatFox'
+    : files.slice(0, 2).join(', ') || 'threat intelligence';
   return families.length === 1 ? `${feed} - ${families[0]}` : feed;
 }
 

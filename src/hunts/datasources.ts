@@ -93,7 +93,7 @@ export const DATA_SOURCES: DataSource[] = [
           'DeviceVendor',
           'DeviceProduct',
         ],
-        entityMappings: [ip('MatchedIndicator'), ip('SourceIP')],
+        entityMappings: [ip('DestinationIP'), ip('SourceIP')],
       },
       domain: {
         match: {
@@ -154,7 +154,7 @@ export const DATA_SOURCES: DataSource[] = [
           'InitiatingProcessCommandLine',
           'InitiatingProcessAccountName',
         ],
-        entityMappings: [ip('MatchedIndicator'), host('DeviceName'), account('InitiatingProcessAccountName')],
+        entityMappings: [ip('RemoteIP'), host('DeviceName'), account('InitiatingProcessAccountName')],
       },
       domain: {
         match: { domainColumns: [{ column: 'RemoteUrl', holds: 'url-host' }] },
@@ -250,7 +250,7 @@ export const DATA_SOURCES: DataSource[] = [
           'DvcAction',
           'EventProduct',
         ],
-        entityMappings: [ip('MatchedIndicator'), ip('SrcIpAddr')],
+        entityMappings: [ip('DstIpAddr'), ip('SrcIpAddr')],
       },
     },
   },
@@ -276,7 +276,7 @@ export const DATA_SOURCES: DataSource[] = [
           'Action',
           'Rule',
         ],
-        entityMappings: [ip('MatchedIndicator'), ip('SourceIp')],
+        entityMappings: [ip('DestinationIp'), ip('SourceIp')],
       },
     },
   },

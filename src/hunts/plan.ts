@@ -3,7 +3,7 @@
  * each hunt means; renderers only translate. (pySigma's "rule" step.)
  */
 import type { Indicator, IndicatorType } from '../intel/types.js';
-import { DATA_SOURCES, type DataSource, type IocKind, type Platform } from './datasources.js';
+import { DATA_SOURCES, type DataSource, IOC_KINDS, type IocKind, type Platform } from './datasources.js';
 import { stableGuid } from './ids.js';
 import type { Hunt, Severity } from './types.js';
 
@@ -65,7 +65,9 @@ export function planHunts(allIndicators: Indicator[], options: PlanOptions = {})
     notes.push(`${emails} e-mail indicators have no bundled table to hunt in; they are listed only.`);
 
   const hunts: Hunt[] = [];
-  for (const [kind, kindIndicators] of byKind) {
+  for (const kind of IOC_KINDS) {
+    const kindIndicators = byKind.get(kind);
+    if (!kindIndicators) continue;
     const sources = DATA_SOURCES.filter(
       (s) =>
         s.coverage[kind] &&

@@ -28,6 +28,11 @@ export interface ReadOptions extends IndicatorFilter {
   maxLineLength?: number;
   /** How many rejections are kept in the result (default 10,000); `rejectedTotal` counts all. */
   maxRejected?: number;
+  /**
+   * Resolves a pseudo-input (such as a live feed query) to text; returns null for ordinary files.
+   * Keeps this module free of network code: the CLI supplies the ThreatFox resolver.
+   */
+  resolveInput?: (input: string) => Promise<{ name: string; text: string } | null>;
 }
 
 export interface ReadSummary extends ReadResult {
@@ -44,6 +49,11 @@ export async function readIndicators(inputs: string[], options: ReadOptions = {}
   const session = new ReadSession(options);
   for (const input of inputs) {
     try {
+      const resolved = await options.resolveInput?.(input);
+      if (resolved) {
+        await session.readSource(resolved.name, [Buffer.from(resolved.text, 'utf8')]);
+        continue;
+      }
       const chunks = input === '-' ? (process.stdin as AsyncIterable<Buffer>) : await fileChunks(input);
       await session.readSource(input, chunks);
     } catch (err) {

@@ -1,0 +1,84 @@
+/**
+ * What every command that reads intel shares: the indicator filter options, live `threatfox:`
+ * inputs, and how unreadable inputs and rejected records are reported.
+ */
+import { type ReadOptions, type ReadSummary, readIndicators } from '../intel/read.js';
+import { INDICATOR_TYPES, type IndicatorType } from '../intel/types.js';
+import { isThreatFoxInput, resolveThreatFoxInput } from '../remote/threatfox-input.js';
+import { parseDate, parseDuration, parseIntOption } from './args.js';
+import { UsageError, UserFacingError } from './command.js';
+
+/** parseArgs options for filtering indicators; `--since/--until` only where they mean first-seen. */
+export function indicatorFilterOptions(withFirstSeenWindow: boolean) {
+  return {
+    'min-confidence': { type: 'string' },
+    'max-age': { type: 'string' },
+    family: { type: 'string', multiple: true },
+    type: { type: 'string', multiple: true },
+    'drop-flagged': { type: 'boolean' },
+    ...(withFirstSeenWindow
+      ? { since: { type: 'string' as const }, until: { type: 'string' as const } }
+      : {}),
+  } as const;
+}
+
+export const INDICATOR_FILTER_HELP = `  --min-confidence <n>   keep indicators with confidence >= n (0-100)
+  --max-age <span>       keep indicators first seen within this span (e.g. 30d)
+  --family <name>        keep indicators of this family (name, Malpedia id or alias; repeatable)
+  --type <list>          keep these types: ${INDICATOR_TYPES.join(', ')}
+  --drop-flagged         leave out indicators on warninglists (CDN, reserved, dynamic DNS, benign)
+  Inputs may be files, - for stdin, or live ThreatFox queries such as threatfox:malware=Nanocore
+  (needs THREATFOX_AUTH_KEY).`;
+
+export function indicatorFilter(values: Record<string, unknown>, withFirstSeenWindow: boolean): ReadOptions {
+  const options: ReadOptions = {};
+  const str = (name: string) => values[name] as string | undefined;
+  if (str('min-confidence') !== undefined)
+    options.minConfidence = parseIntOption(str('min-confidence')!, '--min-confidence', 0, 100);
+  if (withFirstSeenWindow) {
+    if (str('since') !== undefined) options.since = parseDate(str('since')!, '--since');
+    if (str('until') !== undefined) options.until = parseDate(str('until')!, '--until');
+  }
+  if (str('max-age') !== undefined) options.maxAgeMs = parseDuration(str('max-age')!, '--max-age');
+  const families = values.family as string[] | undefined;
+  if (families) options.families = families;
+  const types = (values.type as string[] | undefined)
+    ?.flatMap((t) => t.split(','))
+    .map((t) => t.trim().toLowerCase());
+  if (types) {
+    for (const t of types)
+      if (!(INDICATOR_TYPES as readonly string[]).includes(t))
+        throw new UsageError(`--type: unknown type '${t}' (types: ${INDICATOR_TYPES.join(', ')})`);
+    options.types = types as IndicatorType[];
+  }
+  if (values['drop-flagged']) options.dropFlagged = true;
+  return options;
+}
+
+/**
+ * Reads the inputs; unreadable inputs and rejected records are reported on stderr. Throws when no
+ * input could be read at all (exit 2).
+ */
+export async function readInputs(
+  command: string,
+  inputs: string[],
+  options: ReadOptions,
+): Promise<ReadSummary> {
+  if (inputs.length === 0) throw new UsageError('give at least one input file (or - for stdin); see --help');
+  const result = await readIndicators(inputs, {
+    ...options,
+    resolveInput: async (input) => (isThreatFoxInput(input) ? resolveThreatFoxInput(input) : null),
+  });
+  const nothingRead = result.errors.length === inputs.length;
+  if (nothingRead && result.errors.length === 1) throw new UserFacingError(result.errors[0]);
+  for (const error of result.errors) process.stderr.write(`huntforge ${command}: ${error}\n`);
+  if (nothingRead) throw new UserFacingError('no input could be read');
+  if (result.rejectedTotal > 0) {
+    const first = result.rejected[0];
+    const noun = result.rejectedTotal === 1 ? 'record' : 'records';
+    process.stderr.write(
+      `${result.rejectedTotal} ${noun} rejected (first: ${first.location} ${first.reason})\n`,
+    );
+  }
+  return result;
+}

@@ -1,0 +1,151 @@
+/**
+ * Hunt → DuckDB SQL over ingested, Sentinel-shaped tables, with the KQL's matching semantics.
+ * Indicator lists are tables joined by hash; domain matching expands the distinct host names into
+ * their parent domains once, so cost follows distinct names, not events × indicators.
+ */
+import { HASH_LISTS } from '../../hunts/lists.js';
+import type { EndpointColumns, Hunt, IocMatch } from '../../hunts/types.js';
+import { sqlIdentifier as id, sqlString } from './condition.js';
+
+// Same expressions as the KQL renderer (render/kql/hunt.ts); both engines run RE2.
+const URL_HOST_REGEX = '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/?#]*@)?([^:/?#@]+)';
+const URL_ORIGIN_REGEX = '^([A-Za-z][A-Za-z0-9+.-]*://[^/?#]*)';
+
+export interface HuntSqlContext {
+  /** The DuckDB table the hunt reads. */
+  table: string;
+  /** Columns that table has. */
+  columns: Set<string>;
+  timeColumn: string | null;
+  since?: Date;
+  until?: Date;
+  /** SQL table holding each named indicator list (`ioc_domains` → a temp table with column v). */
+  listTable: (listName: string) => string;
+  /** Boolean SQL expressions over `e` that exclude a row. */
+  exclusions: string[];
+  /** Behaviour hunts: their compiled selection. */
+  selection?: string;
+}
+
+export class MissingColumnError extends Error {}
+
+export function huntSql(hunt: Hunt, ctx: HuntSqlContext): string {
+  const where = [...timeBounds(ctx), ...ctx.exclusions.map((x) => `NOT (${x})`)];
+  const order = ctx.timeColumn ? ` ORDER BY ${id(ctx.timeColumn)} DESC NULLS LAST` : '';
+  if (!hunt.match) {
+    if (!ctx.selection) throw new Error(`hunt ${hunt.id} has neither indicators nor a selection`);
+    return `SELECT e.*, ${sqlString(hunt.title)} AS "MatchedIndicator" FROM ${id(ctx.table)} AS e WHERE ${[ctx.selection, ...where].join(' AND ')}${order}`;
+  }
+  const match = hunt.match;
+  const body = {
+    ip: () => ipSql(match, ctx, where),
+    domain: () => domainSql(match, ctx, where),
+    url: () => urlSql(match, ctx, where),
+    hash: () => hashSql(match, ctx, where),
+  }[match.indicatorType]();
+  return `SELECT * FROM (${body}) AS m WHERE "MatchedIndicator" IS NOT NULL AND "MatchedIndicator" <> ''${order}`;
+}
+
+function timeBounds(ctx: HuntSqlContext): string[] {
+  if (!ctx.timeColumn) return [];
+  const t = `e.${id(ctx.timeColumn)}`;
+  const bounds: string[] = [];
+  if (ctx.since) bounds.push(`${t} >= ${timestamp(ctx.since)}`);
+  if (ctx.until) bounds.push(`${t} < ${timestamp(ctx.until)}`);
+  return bounds;
+}
+
+function timestamp(d: Date): string {
+  return `TIMESTAMP ${sqlString(d.toISOString().replace('T', ' ').replace('Z', ''))}`;
+}
+
+function need(ctx: HuntSqlContext, column: string): string {
+  if (!ctx.columns.has(column)) throw new MissingColumnError(column);
+  return `e.${id(column)}`;
+}
+
+const inList = (expr: string, ctx: HuntSqlContext, list: string) =>
+  `${expr} IN (SELECT v FROM ${ctx.listTable(list)})`;
+const text = (expr: string) => `CAST(${expr} AS VARCHAR)`;
+
+function ipSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
+  const endpoints = (match.endpoints ?? []).filter((e) => ctx.columns.has(e.ip));
+  if (endpoints.length === 0)
+    throw new MissingColumnError(match.endpoints?.map((e) => e.ip).join('/') ?? 'ip');
+  const pre = endpoints.map((e) => inList(text(need(ctx, e.ip)), ctx, 'ioc_ips'));
+  const branches: string[] = [];
+  for (const e of endpoints) {
+    const ip = text(need(ctx, e.ip));
+    if (!match.ignorePort) branches.push(endpointBranch(e, ip, ctx));
+    branches.push(`WHEN ${inList(ip, ctx, 'ioc_any_port')} THEN ${ip}`);
+  }
+  return `SELECT e.*, CASE ${branches.join(' ')} END AS "MatchedIndicator" FROM ${id(ctx.table)} AS e WHERE ${[`(${pre.join(' OR ')})`, ...where].join(' AND ')}`;
+}
+
+function endpointBranch(e: EndpointColumns, ip: string, ctx: HuntSqlContext): string {
+  // Without a port column the port cannot be checked: the address alone must do, as in the KQL.
+  if (!e.port || !ctx.columns.has(e.port)) return `WHEN ${inList(ip, ctx, 'ioc_ips')} THEN ${ip}`;
+  const endpoint = `concat(${ip}, ':', ${text(need(ctx, e.port))})`;
+  return `WHEN ${inList(endpoint, ctx, 'ioc_endpoints')} THEN ${endpoint}`;
+}
+
+function hostExpression(match: IocMatch, ctx: HuntSqlContext): string {
+  const columns = (match.domainColumns ?? []).filter((c) => ctx.columns.has(c.column));
+  if (columns.length === 0)
+    throw new MissingColumnError(match.domainColumns?.map((c) => c.column).join('/') ?? 'domain');
+  const hostOf = (c: { column: string; holds: 'name' | 'url-host' }) =>
+    c.holds === 'url-host'
+      ? `regexp_extract(${text(need(ctx, c.column))}, ${sqlString(URL_HOST_REGEX)}, 1)`
+      : text(need(ctx, c.column));
+  let host = hostOf(columns[columns.length - 1]);
+  for (const c of columns.slice(0, -1).reverse()) {
+    host = `CASE WHEN coalesce(${text(need(ctx, c.column))}, '') <> '' THEN ${hostOf(c)} ELSE ${host} END`;
+  }
+  return host;
+}
+
+function domainSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
+  const host = hostExpression(match, ctx);
+  const timeOnly = timeBounds(ctx);
+  return [
+    'WITH hosts AS (',
+    `  SELECT DISTINCT ${host} AS h FROM ${id(ctx.table)} AS e${timeOnly.length ? ` WHERE ${timeOnly.join(' AND ')}` : ''}`,
+    '), labelled AS (',
+    "  SELECT h, string_split(rtrim(lower(h), '.'), '.') AS labels FROM hosts WHERE h IS NOT NULL AND h <> ''",
+    '), parents AS (',
+    "  SELECT h, array_to_string(list_slice(labels, i, len(labels)), '.') AS parent",
+    '  FROM labelled, LATERAL (SELECT unnest(generate_series(1, len(labels))) AS i)',
+    '), matched AS (',
+    `  SELECT p.h, p.parent FROM parents AS p JOIN ${ctx.listTable('ioc_domains')} AS d ON d.v = p.parent`,
+    ')',
+    `SELECT e.*, matched.parent AS "MatchedIndicator" FROM ${id(ctx.table)} AS e JOIN matched ON ${host} = matched.h`,
+    where.length ? `WHERE ${where.join(' AND ')}` : '',
+  ].join('\n');
+}
+
+function urlSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
+  const column = (match.urlColumns ?? []).find((c) => ctx.columns.has(c));
+  if (!column) throw new MissingColumnError(match.urlColumns?.join('/') ?? 'url');
+  const url = text(need(ctx, column));
+  const origin = `regexp_extract(${url}, ${sqlString(URL_ORIGIN_REGEX)}, 1)`;
+  const rest = `substr(${url}, length(${origin}) + 1)`;
+  const normalised = `concat(lower(${origin}), CASE WHEN ${rest} = '' THEN '/' ELSE ${rest} END)`;
+  return `SELECT e.*, CASE WHEN ${inList(normalised, ctx, 'ioc_urls')} THEN ${normalised} END AS "MatchedIndicator" FROM ${id(ctx.table)} AS e${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+}
+
+function hashSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
+  const tests: { cond: string; value: string }[] = [];
+  for (const c of match.hashColumns ?? []) {
+    if (!ctx.columns.has(c.column)) continue;
+    const value = `lower(${text(need(ctx, c.column))})`;
+    for (const t of c.types) tests.push({ cond: inList(value, ctx, HASH_LISTS[t]), value });
+  }
+  if (tests.length === 0)
+    throw new MissingColumnError(match.hashColumns?.map((c) => c.column).join('/') ?? 'hash');
+  const matched = `CASE ${tests.map((t) => `WHEN ${t.cond} THEN ${t.value}`).join(' ')} END`;
+  return [
+    `SELECT *, CASE length("MatchedIndicator") WHEN 32 THEN 'MD5' WHEN 40 THEN 'SHA1' ELSE 'SHA256' END AS "MatchedHashAlgorithm"`,
+    `FROM (SELECT e.*, ${matched} AS "MatchedIndicator" FROM ${id(ctx.table)} AS e`,
+    `WHERE ${[`(${tests.map((t) => t.cond).join(' OR ')})`, ...where].join(' AND ')})`,
+  ].join(' ');
+}
