@@ -45,7 +45,9 @@ export function canonicalIp(raw: string): Canonical<CanonicalIp> {
     return ok({ type: 'ipv4', value: parts.map(Number).join('.') });
   }
   const v6 = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-  if (v6.includes(':') && ipaddr.IPv6.isValid(v6)) {
+  // ipaddr's IPv6 check is slow on non-addresses; an IPv6 address has at least two colons.
+  const firstColon = v6.indexOf(':');
+  if (firstColon >= 0 && v6.indexOf(':', firstColon + 1) > 0 && ipaddr.IPv6.isValid(v6)) {
     const addr = ipaddr.IPv6.parse(v6.replace(/%.*$/, ''));
     if (addr.isIPv4MappedAddress()) return ok({ type: 'ipv4', value: addr.toIPv4Address().toString() });
     return ok({ type: 'ipv6', value: addr.toString() });
@@ -250,15 +252,12 @@ export function canonicalValue(
 }
 
 function canonicalIpWithPort(text: string, port?: number | null): Canonical<CanonicalValue> {
-  let ip = canonicalIp(text);
-  let portText: string | null = null;
-  if (!ip.ok) {
-    const split = splitHostPort(text);
-    if (split.port === null) return ip;
-    ip = canonicalIp(split.host);
-    if (!ip.ok) return ip;
-    portText = split.port;
-  }
+  // `1.2.3.4:443` and `[v6]:443` split first (the common ThreatFox case); a bare IPv6 stays whole.
+  const split =
+    text.startsWith('[') || text.indexOf(':') === text.lastIndexOf(':') ? splitHostPort(text) : null;
+  const ip = canonicalIp(split ? split.host : text);
+  if (!ip.ok) return ip;
+  const portText = split ? split.port : null;
   let finalPort: number | null = null;
   if (portText !== null) {
     const p = canonicalPort(portText);
@@ -323,8 +322,20 @@ function uniqueStrings(items: string[]): string[] {
   return out.length === 0 ? EMPTY : out;
 }
 
+const nameCache = new Map<string, string[]>();
+
 /** Lowercased ids/aliases for family matching: `win.nanocore`, `Nancrat,NanoCore` → lists. */
 export function canonicalNames(raw: unknown): string[] {
+  if (typeof raw !== 'string') return splitNames(raw);
+  const hit = nameCache.get(raw);
+  if (hit) return hit;
+  const names = splitNames(raw);
+  if (nameCache.size > 20_000) nameCache.clear();
+  nameCache.set(detach(raw), names);
+  return names;
+}
+
+function splitNames(raw: unknown): string[] {
   const items = typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : [];
   const out: string[] = [];
   for (const item of items) {

@@ -23,7 +23,7 @@ export class IndicatorMerger {
       map = new Map();
       this.byType.set(next.type, map);
     }
-    const key = next.port === null ? next.value : `${next.value} ${next.port}`;
+    const key = next.port === null ? next.value : [next.value, next.port].join(' ');
     const current = map.get(key);
     if (current === undefined) {
       map.set(key, next);

@@ -15,7 +15,8 @@ export function toIsoUtc(raw: unknown): string | null {
   const text = raw.trim();
   if (text === '' || text === 'None' || text === 'null') return null;
   const tf = THREATFOX.exec(text);
-  if (tf) return validated(`${tf[1]}T${tf[2]}Z`);
+  // join() builds a flat string; a template would keep a tree of pieces alive per timestamp.
+  if (tf) return validated([tf[1], 'T', tf[2], 'Z'].join(''));
   if (DATE_ONLY.test(text)) return validated(`${text}T00:00:00Z`);
   if (EPOCH.test(text)) return fromMillis(Number(text) * 1000);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(text)) return null;
@@ -23,11 +24,18 @@ export function toIsoUtc(raw: unknown): string | null {
   return fromMillis(Date.parse(zoned));
 }
 
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Checks `YYYY-MM-DDTHH:MM:SSZ` field ranges (Date.parse would accept 2026-02-31). */
 function validated(iso: string): string | null {
-  // Date.parse accepts 2026-02-31; a round trip catches impossible dates.
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return null;
-  return new Date(ms).toISOString().slice(0, 19) === iso.slice(0, 19) ? iso : null;
+  const year = Number(iso.slice(0, 4));
+  const month = Number(iso.slice(5, 7));
+  const day = Number(iso.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1]) return null;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return null;
+  if (Number(iso.slice(11, 13)) > 23 || Number(iso.slice(14, 16)) > 59 || Number(iso.slice(17, 19)) > 59)
+    return null;
+  return iso;
 }
 
 function fromMillis(ms: number): string | null {

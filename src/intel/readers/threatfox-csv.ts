@@ -8,8 +8,8 @@
  * anything csv-parse would decide differently.
  */
 import { parse } from 'csv-parse/sync';
+import { LineSource } from '../source.js';
 import { excerpt } from '../strings.js';
-import type { Source } from '../types.js';
 import { threatFoxCandidate } from './threatfox-record.js';
 import type { LineReader, ReaderSink } from './types.js';
 
@@ -47,8 +47,8 @@ export function threatFoxCsvReader(sink: ReaderSink): LineReader {
         }
         return;
       }
-      const location = `${file}:${lineNumber}`;
       if (columns === null) {
+        const location = `${file}:${lineNumber}`;
         if (HEADER.test(text)) {
           const names = splitRow(text, -1);
           if (names) {
@@ -61,6 +61,7 @@ export function threatFoxCsvReader(sink: ReaderSink): LineReader {
         return;
       }
       const fields = splitRow(text, columns.length);
+      const location = fields === null || fields.length !== columns.length ? `${file}:${lineNumber}` : '';
       if (fields === null) {
         sink.reject(location, 'not a well-formed CSV row', excerpt(text));
         return;
@@ -74,26 +75,25 @@ export function threatFoxCsvReader(sink: ReaderSink): LineReader {
         return;
       }
       const p = positions;
-      const at = (i: number) => (p[i] >= 0 ? fields[p[i]] : undefined);
-      const source: Source = { file, location, format: FORMAT };
+      const source = new LineSource(file, FORMAT, lineNumber);
       const result = threatFoxCandidate(
         {
-          ioc_value: at(0),
-          ioc_type: at(1),
-          threat_type: at(2),
-          fk_malware: at(3),
-          malware_alias: at(4),
-          malware_printable: at(5),
-          first_seen_utc: at(6),
-          last_seen_utc: at(7),
-          confidence_level: at(8),
-          reference: at(9),
-          tags: at(10),
-          reporter: at(11),
+          ioc_value: p[0] >= 0 ? fields[p[0]] : undefined,
+          ioc_type: p[1] >= 0 ? fields[p[1]] : undefined,
+          threat_type: p[2] >= 0 ? fields[p[2]] : undefined,
+          fk_malware: p[3] >= 0 ? fields[p[3]] : undefined,
+          malware_alias: p[4] >= 0 ? fields[p[4]] : undefined,
+          malware_printable: p[5] >= 0 ? fields[p[5]] : undefined,
+          first_seen_utc: p[6] >= 0 ? fields[p[6]] : undefined,
+          last_seen_utc: p[7] >= 0 ? fields[p[7]] : undefined,
+          confidence_level: p[8] >= 0 ? fields[p[8]] : undefined,
+          reference: p[9] >= 0 ? fields[p[9]] : undefined,
+          tags: p[10] >= 0 ? fields[p[10]] : undefined,
+          reporter: p[11] >= 0 ? fields[p[11]] : undefined,
         },
         source,
       );
-      if (typeof result === 'string') sink.reject(location, result, excerpt(text));
+      if (typeof result === 'string') sink.reject(source.location, result, excerpt(text));
       else sink.candidate(result);
     },
     end() {},

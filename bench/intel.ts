@@ -1,0 +1,166 @@
+/**
+ * `npm run bench:intel`: 1,000,000 ThreatFox CSV export rows through readIndicators (detect, parse,
+ * canonicalise, merge, flag) against a baseline measured in the same run: splitting the same file
+ * into lines with node's readline and nothing else. Each side runs in its own process so peak RSS
+ * is its own. Goal: >= 500,000 rows/s and < 300 MB peak RSS.
+ */
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const file = join(tmpdir(), `huntforge-bench-threatfox-${ROWS}.csv`);
+
+/** Deterministic PRNG (mulberry32) so every run reads the same file. */
+function prng(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FAMILIES = [
+  ['win.nanocore', 'Nancrat,NanoCore', 'Nanocore RAT'],
+  ['win.cobalt_strike', 'Agentemis,BEACON,CobaltStrike,cobeacon', 'Cobalt Strike'],
+  ['win.agent_tesla', 'None', 'Agent Tesla'],
+  ['win.asyncrat', 'None', 'AsyncRAT'],
+  ['win.remcos', 'RemcosRAT,Remvio,Socmer', 'Remcos'],
+  ['win.lumma', 'LummaC2 Stealer', 'Lumma Stealer'],
+  ['elf.mirai', 'Katana', 'Mirai'],
+  ['unknown', 'None', 'Unknown malware'],
+];
+const TLDS = ['com', 'net', 'org', 'ru', 'top', 'xyz', 'it.com', 'duckdns.org', 'co.uk', 'info'];
+const PORTS = [443, 80, 8080, 54984, 6696, 14849, 4444, 7777, 8888, 2404];
+
+async function generate(): Promise<void> {
+  if (existsSync(file) && statSync(file).size > ROWS * 100) return;
+  const rand = prng(20260425);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+  const hex = (n: number) => {
+    let s = '';
+    while (s.length < n)
+      s += Math.floor(rand() * 0xffffffff)
+        .toString(16)
+        .padStart(8, '0');
+    return s.slice(0, n);
+  };
+  const out = createWriteStream(file);
+  const write = async (s: string) => {
+    if (!out.write(s)) await once(out, 'drain');
+  };
+  await write(
+    '################################################################\n' +
+      '# ThreatFox IOCs: additions - CSV format (full dump)           #\n' +
+      '# Last updated: 2026-04-25 06:45:19 UTC                        #\n' +
+      '################################################################\n#\n' +
+      '# "first_seen_utc","ioc_id","ioc_value","ioc_type","threat_type","fk_malware","malware_alias","malware_printable","last_seen_utc","confidence_level","is_compromised","reference","tags","anonymous","reporter"\n',
+  );
+  const recent: string[] = [];
+  let batch = '';
+  for (let i = 0; i < ROWS; i++) {
+    const [id, alias, printable] = pick(FAMILIES);
+    const r = rand();
+    let value: string;
+    let type: string;
+    let threat = 'botnet_cc';
+    if (r < 0.03 && recent.length > 0) {
+      [value, type] = pick(recent).split('\t');
+    } else if (r < 0.63) {
+      value = `${1 + Math.floor(rand() * 222)}.${Math.floor(rand() * 256)}.${Math.floor(rand() * 256)}.${Math.floor(rand() * 256)}:${pick(PORTS)}`;
+      type = 'ip:port';
+    } else if (r < 0.78) {
+      value = `${hex(4 + Math.floor(rand() * 8))}${i}.${pick(TLDS)}`;
+      type = 'domain';
+    } else if (r < 0.93) {
+      value = `http${rand() < 0.5 ? 's' : ''}://${hex(6)}${i}.${pick(TLDS)}/${hex(8)}/gate.php?id=${i},${hex(4)}`;
+      type = 'url';
+      threat = 'payload_delivery';
+    } else if (r < 0.98) {
+      value = hex(64);
+      type = 'sha256_hash';
+      threat = 'payload';
+    } else {
+      value = hex(32);
+      type = 'md5_hash';
+      threat = 'payload';
+    }
+    if (i % 97 === 0) recent[recent.length % 64] = `${value}\t${type}`;
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    const time = `${String(i % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')}`;
+    const lastSeen = i % 5 === 0 ? `2026-04-${day} 23:00:00` : '';
+    const confidence = pick(['50', '75', '75', '75', '100', '90']);
+    const reference = i % 4 === 0 ? `https://bazaar.abuse.ch/sample/${hex(64)}/` : 'None';
+    const tags = pick([
+      'None',
+      `${printable.split(' ')[0]},c2`,
+      'CobaltStrike,cs-watermark-987654321',
+      'exe,RAT',
+    ]);
+    batch += `"2026-04-${day} ${time}", "${1_300_000 + i}", "${value}", "${type}", "${threat}", "${id}", "${alias}", "${printable}", "${lastSeen}", "${confidence}", "${i % 6 === 0 ? 'True' : 'False'}", "${reference}", "${tags}", "0", "abuse_ch"\n`;
+    if (batch.length > 1 << 16) {
+      await write(batch);
+      batch = '';
+    }
+  }
+  await write(`${batch}# Number of entries: ${ROWS}\n`);
+  out.end();
+  await once(out, 'finish');
+}
+
+async function child(kind: string): Promise<void> {
+  const start = process.hrtime.bigint();
+  let count = 0;
+  if (kind === 'baseline') {
+    const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const _line of lines) count++;
+  } else {
+    const { readIndicators } = await import('../src/intel/read.js');
+    const result = await readIndicators([file]);
+    count = result.indicators.length;
+    if (result.rejectedTotal > 0)
+      throw new Error(`unexpected rejections: ${JSON.stringify(result.rejected[0])}`);
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  process.stdout.write(JSON.stringify({ seconds, count, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child') return child(process.argv[3]);
+  await generate();
+  const sizeMb = statSync(file).size / 1048576;
+  const run = (kind: string) => {
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', kind],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      },
+    );
+    if (r.status !== 0) throw new Error(`${kind} failed: ${r.stderr}`);
+    return JSON.parse(r.stdout) as { seconds: number; count: number; maxRssMb: number };
+  };
+  const baseline = run('baseline');
+  const intel = run('intel');
+  const rowsPerSecond = ROWS / intel.seconds;
+  const baselineRate = ROWS / baseline.seconds;
+  console.log(`input: ${ROWS.toLocaleString('en')} ThreatFox CSV rows, ${sizeMb.toFixed(0)} MB (${file})`);
+  console.log(
+    `baseline readline line split: ${baseline.seconds.toFixed(2)} s, ${Math.round(baselineRate).toLocaleString('en')} rows/s, peak RSS ${baseline.maxRssMb.toFixed(0)} MB`,
+  );
+  console.log(
+    `readIndicators (parse+canonicalise+merge+flag): ${intel.seconds.toFixed(2)} s, ${Math.round(rowsPerSecond).toLocaleString('en')} rows/s, peak RSS ${intel.maxRssMb.toFixed(0)} MB, ${intel.count.toLocaleString('en')} indicators`,
+  );
+  console.log(`ratio readIndicators / baseline time: ${(intel.seconds / baseline.seconds).toFixed(2)}x`);
+  const goals = rowsPerSecond >= 500_000 && intel.maxRssMb < 300;
+  console.log(`goal (>= 500,000 rows/s, < 300 MB peak RSS): ${goals ? 'met' : 'NOT met'}`);
+}
+
+await main();
