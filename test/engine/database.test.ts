@@ -59,6 +59,15 @@ test('--db keeps ingested tables: closed and reopened, the rows are still there'
     const [{ n }] = await again.query<{ n: number }>('SELECT count(*) AS n FROM DnsEvents');
     assert.equal(n, 4);
     assert.deepEqual(await again.tableNames(), ['DnsEvents']);
+    // the same file again is not added twice
+    const report = await ingestLogs(again, ['test/fixtures/engine/ingest/json/DnsEvents.jsonl']);
+    assert.equal(report.files[0].rows, 0);
+    assert.match(
+      report.warnings[0],
+      /DnsEvents\.jsonl: already in DnsEvents of .*persist\.duckdb \(4 rows, ingested .*\); skipped/,
+    );
+    const [{ m }] = await again.query<{ m: number }>('SELECT count(*) AS m FROM DnsEvents');
+    assert.equal(m, 4);
   } finally {
     again.close();
   }

@@ -271,6 +271,22 @@ describe('since/until', () => {
     }
   });
 
+  test('a Defender export with only Timestamp is bounded by Timestamp', async () => {
+    const db = await openDatabase();
+    try {
+      const file = join(work, 'DeviceNetworkEvents_ah.jsonl');
+      writeFileSync(
+        file,
+        '{"Timestamp":"2026-04-25T10:00:00Z","DeviceName":"a"}\n{"Timestamp":"2026-04-20T10:00:00Z","DeviceName":"b"}\n',
+      );
+      const report = await ingestLogs(db, [file], { since: new Date('2026-04-24T00:00:00Z') });
+      assert.equal(report.files[0].rows, 1);
+      assert.deepEqual(report.warnings, []);
+    } finally {
+      db.close();
+    }
+  });
+
   test('Timestamp bounds tables that only have Timestamp', async () => {
     const db = await openDatabase();
     try {

@@ -6,6 +6,7 @@ import { UserFacingError } from '../../cli/command.js';
 export interface FoundFile {
   path: string;
   size: number;
+  mtimeMs: number;
 }
 
 export async function discoverFiles(paths: string[]): Promise<FoundFile[]> {
@@ -16,7 +17,7 @@ export async function discoverFiles(paths: string[]): Promise<FoundFile[]> {
     const info = await stat(path).catch(() => undefined);
     if (!info) throw new UserFacingError(`${given}: no such file or folder`);
     if (info.isDirectory()) await walk(path, out, seen);
-    else add(out, seen, path, info.size);
+    else add(out, seen, path, info.size, info.mtimeMs);
   }
   return out;
 }
@@ -29,12 +30,15 @@ async function walk(dir: string, out: FoundFile[], seen: Set<string>): Promise<v
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await walk(path, out, seen);
-    else if (entry.isFile()) add(out, seen, path, (await stat(path)).size);
+    else if (entry.isFile()) {
+      const info = await stat(path);
+      add(out, seen, path, info.size, info.mtimeMs);
+    }
   }
 }
 
-function add(out: FoundFile[], seen: Set<string>, path: string, size: number): void {
+function add(out: FoundFile[], seen: Set<string>, path: string, size: number, mtimeMs: number): void {
   if (seen.has(path)) return;
   seen.add(path);
-  out.push({ path, size });
+  out.push({ path, size, mtimeMs });
 }

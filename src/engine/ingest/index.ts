@@ -9,6 +9,7 @@ import { cefSource } from './cef-source.js';
 import { type ClassifiedFile, classifyFile } from './classify.js';
 import { bundledColumns, type ColumnDef } from './columns.js';
 import { discoverFiles } from './discover.js';
+import { findIngested, recordIngested } from './ledger.js';
 import { findBadJsonLines } from './lines.js';
 import { loadInto, mapColumns, newColumnType, type Source } from './load.js';
 import {
@@ -40,8 +41,9 @@ export async function ingestLogs(
     throw new UserFacingError('--since must be before --until');
   const found = await discoverFiles(paths);
   // Classify everything first: an unusable file stops the run before anything is ingested.
-  const files: ClassifiedFile[] = [];
-  for (const f of found) files.push(await classifyFile(f.path, f.size, options.table));
+  const files: (ClassifiedFile & { mtimeMs: number })[] = [];
+  for (const f of found)
+    files.push({ ...(await classifyFile(f.path, f.size, options.table)), mtimeMs: f.mtimeMs });
 
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
   let bytesDone = 0;
@@ -66,6 +68,17 @@ export async function ingestLogs(
       firstMalformed: [],
     };
     let fileFraction = 0;
+    // a database file that already holds this very file: running again must not double its rows
+    const previous = db.path ? await findIngested(db, file) : undefined;
+    if (previous) {
+      report.warnings.push(
+        `${file.path}: already in ${previous.table_name} of ${db.path} (${previous.rows} rows, ingested ${previous.ingested_at}); skipped`,
+      );
+      report.files.push(entry);
+      bytesDone += file.size;
+      progress(index + 1);
+      continue;
+    }
     try {
       await ingestFile(db, file, index, tables, options, entry, report.warnings, (fraction) => {
         // readers estimate differently (CEF parse, then DuckDB's load): never step back
@@ -73,6 +86,7 @@ export async function ingestLogs(
         fileFraction = fraction;
         progress(index, file.size * fraction);
       });
+      if (db.path) await recordIngested(db, file, file.table, entry.rows);
     } catch (err) {
       // a file DuckDB cannot read at all (corrupt gzip, broken JSON array) is reported, the rest goes on
       const reason = firstLine((err as Error).message);

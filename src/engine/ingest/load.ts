@@ -91,9 +91,11 @@ export async function loadInto(
   if (targets.length === 0) return { rows: 0, emptyRows: 0, warnings };
 
   const conditions: string[] = [];
-  const time = table.timeColumn();
-  const timeMapped = time && targets.includes(quoteIdent(time.name));
-  if ((window.since || window.until) && !timeMapped) {
+  // TimeGenerated bounds the window; a Defender export with only Timestamp is bounded by that
+  const time = ['TimeGenerated', 'Timestamp']
+    .map((name) => table.column(name))
+    .find((c) => c && targets.includes(quoteIdent(c.name)));
+  if ((window.since || window.until) && !time) {
     warnings.push(`--since/--until not applied to ${table.name}: the file has no TimeGenerated or Timestamp`);
   } else if (time && (window.since || window.until)) {
     const bounds: string[] = [];

@@ -45,11 +45,6 @@ export class TargetTable {
     return [...this.columns.values()];
   }
 
-  /** The column since/until apply to: TimeGenerated, else Timestamp. */
-  timeColumn(): ColumnDef | undefined {
-    return this.column('TimeGenerated') ?? this.column('Timestamp');
-  }
-
   /**
    * Makes room for a column only the file has: adds it, or widens an earlier extra column of another
    * type. Bundled columns keep their schema type. Returns the column as it now is.
