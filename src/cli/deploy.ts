@@ -1,8 +1,7 @@
 /** `huntforge deploy`: analytics rules and watchlists via ARM, indicators via the STIX upload API. */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { loadSentinelResources } from '../remote/arm-template.js';
 import { getAccessToken, SCOPES } from '../remote/credentials.js';
+import { collectDeployInputs } from '../remote/deploy-inputs.js';
 import { redactError } from '../remote/redact.js';
 import {
   type ArmWorkspace,
@@ -10,25 +9,27 @@ import {
   deployAlertRule,
   deployWatchlist,
 } from '../remote/sentinel-arm.js';
-import { type StixUploadResult, stixObjectsFrom, uploadStixObjects } from '../remote/stix-upload.js';
+import { type StixUploadResult, uploadStixObjects } from '../remote/stix-upload.js';
 import { parseCommandArgs } from './args.js';
 import { type Command, UsageError, UserFacingError } from './command.js';
 
-const HELP = `Usage: huntforge deploy [<template.json|dir>...] --subscription ID --resource-group RG --workspace NAME
-                        [--workspace-id GUID --stix FILE] [--dry-run] [--endpoint URL]
-                        [--arm-endpoint URL] [--stix-endpoint URL] [--json]
+const HELP = `Usage: huntforge deploy [<dir|template.json>...] --subscription ID --resource-group RG --workspace NAME
+                        [--watchlist FILE.csv] [--workspace-id GUID [--stix FILE]] [--dry-run]
+                        [--endpoint URL] [--arm-endpoint URL] [--stix-endpoint URL] [--json]
 
-Creates or updates the analytics rules and watchlists of ARM templates (default: ./sentinel/arm,
-as written by 'huntforge generate') in a Microsoft Sentinel workspace. Each resource is read first
-and written only when a field huntforge owns differs, so deploying twice changes nothing.
-With --stix, uploads the STIX objects of FILE (a bundle) through the Sentinel STIX objects upload
-API: 100 objects per request, at most 100 requests a minute; rejected records are listed.
+Deploys to a Microsoft Sentinel workspace what 'huntforge generate' wrote (default ./sentinel/arm):
+the analytics rules and watchlists of ARM templates, watchlists from watchlist/*.csv, and — with
+--workspace-id — the STIX indicators of stix/*.json. Each rule and watchlist is read first and
+written only when a field huntforge owns differs, so deploying twice changes nothing.
+STIX objects go through the Sentinel STIX objects upload API: 100 objects per request, at most
+100 requests a minute; records the service rejects are listed.
 
 Options:
   --subscription ID      Azure subscription id
   --resource-group RG    resource group of the workspace
   --workspace NAME       Log Analytics workspace name
-  --workspace-id GUID    workspace id, for --stix
+  --watchlist FILE.csv   a watchlist to deploy (first column is the search key; alias = file name)
+  --workspace-id GUID    workspace id (GUID), needed to upload STIX objects
   --stix FILE            STIX 2.1 bundle (or array) of indicators to upload
   --dry-run              print what would change; write nothing
   --endpoint URL         base URL for every service (tests, proxies)
@@ -41,10 +42,8 @@ Needs the Microsoft Sentinel Contributor role on the workspace. Credentials: HUN
 Exit codes: 0 deployed (or planned); 1 some STIX records were rejected; 2 errors.
 
 Example:
-  huntforge deploy out/sentinel/arm --subscription 1111… --resource-group soc --workspace sentinel-prod --dry-run
+  huntforge deploy out --subscription 1111… --resource-group soc --workspace sentinel-prod --dry-run
 `;
-
-const UPLOADABLE_STIX = new Set(['indicator', 'attack-pattern', 'threat-actor', 'identity', 'relationship']);
 
 export const deployCommand: Command = {
   name: 'deploy',
@@ -56,7 +55,8 @@ export const deployCommand: Command = {
       'resource-group': { type: 'string' },
       workspace: { type: 'string' },
       'workspace-id': { type: 'string' },
-      stix: { type: 'string' },
+      stix: { type: 'string', multiple: true },
+      watchlist: { type: 'string', multiple: true },
       'dry-run': { type: 'boolean' },
       endpoint: { type: 'string' },
       'arm-endpoint': { type: 'string' },
@@ -74,16 +74,17 @@ export const deployCommand: Command = {
         "give the ARM templates to deploy (or the directory 'huntforge generate' wrote), or --stix FILE",
       );
 
-    const resources = await loadSentinelResources(paths);
-    const stixObjects = values.stix ? await readStix(String(values.stix)) : undefined;
-    if (
-      paths.length &&
-      resources.alertRules.length === 0 &&
-      resources.watchlists.length === 0 &&
-      !stixObjects
-    )
-      throw new UserFacingError(
-        `${paths.join(', ')}: no alert rules or watchlists found in the ARM templates`,
+    const inputs = await collectDeployInputs(paths, {
+      stixFiles: values.stix as string[] | undefined,
+      watchlistFiles: values.watchlist as string[] | undefined,
+      includeStixFromDirs: values['workspace-id'] !== undefined,
+    });
+    const hasStix = inputs.stixFiles.length > 0;
+    if (inputs.alertRules.length === 0 && inputs.watchlists.length === 0 && !hasStix)
+      throw new UserFacingError(`${paths.join(', ')}: no alert rules, watchlists or STIX bundles found`);
+    if (inputs.skippedStix)
+      process.stderr.write(
+        `huntforge deploy: ${inputs.skippedStix} STIX objects of types the upload API does not take were left out\n`,
       );
 
     try {
@@ -96,11 +97,11 @@ export const deployCommand: Command = {
         endpoint: (values['arm-endpoint'] ?? values.endpoint) as string | undefined,
       };
       const changes: DeployChange[] = [];
-      for (const rule of resources.alertRules) changes.push(await deployAlertRule(ws, rule, { dryRun }));
-      for (const list of resources.watchlists) changes.push(await deployWatchlist(ws, list, { dryRun }));
+      for (const rule of inputs.alertRules) changes.push(await deployAlertRule(ws, rule, { dryRun }));
+      for (const list of inputs.watchlists) changes.push(await deployWatchlist(ws, list, { dryRun }));
       let stix: StixUploadResult | undefined;
-      if (stixObjects)
-        stix = await uploadStixObjects(String(values['workspace-id']), stixObjects, {
+      if (hasStix)
+        stix = await uploadStixObjects(String(values['workspace-id']), inputs.stixObjects, {
           token,
           dryRun,
           endpoint: (values['stix-endpoint'] ?? values.endpoint) as string | undefined,
@@ -112,21 +113,6 @@ export const deployCommand: Command = {
     }
   },
 };
-
-async function readStix(path: string): Promise<Record<string, unknown>[]> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (err) {
-    throw new UsageError(
-      `--stix ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`,
-    );
-  }
-  const objects = stixObjectsFrom(json);
-  if (!objects) throw new UsageError(`--stix ${path}: expected a STIX bundle or an array of STIX objects`);
-  // Marking definitions and other types are not accepted by the upload API.
-  return objects.filter((o) => UPLOADABLE_STIX.has(String(o?.type)));
-}
 
 const VERB: Record<DeployChange['action'], [string, string]> = {
   created: ['create', 'created'],

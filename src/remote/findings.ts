@@ -63,7 +63,11 @@ function indicatorLookup(indicators: HuntIndicator[]): Lookup {
   const map: Lookup = new Map();
   for (const ind of indicators) {
     const value = ind.value.toLowerCase();
-    if (ind.port != null) map.set(`${value}|${ind.port}`, ind);
+    if (ind.port != null) {
+      map.set(`${value}|${ind.port}`, ind);
+      // Renderers write endpoint matches as `address:port` (IPv6 too, unbracketed).
+      map.set(`${value}:${ind.port}`, ind);
+    }
     if (!map.has(value)) map.set(value, ind);
   }
   return map;
@@ -81,7 +85,11 @@ function resolveIndicator(
       ? { value: only.value, type: only.type, port: only.port, flags: only.flags }
       : { value: '', type: 'domain', port: null, flags: [] };
   }
-  const { value, port } = splitPort(String(matched).trim());
+  const text = String(matched).trim();
+  const endpoint = lookup.get(text.toLowerCase());
+  if (endpoint && endpoint.port != null && text.toLowerCase() !== endpoint.value.toLowerCase())
+    return { value: endpoint.value, type: endpoint.type, port: endpoint.port, flags: endpoint.flags };
+  const { value, port } = splitPort(text);
   const key = value.toLowerCase().replace(/\.$/, '');
   const known = (port != null ? lookup.get(`${key}|${port}`) : undefined) ?? lookup.get(key);
   if (known) return { value: known.value, type: known.type, port: port ?? known.port, flags: known.flags };

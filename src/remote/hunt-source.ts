@@ -1,7 +1,8 @@
 /**
  * Where `huntforge run` gets its hunts. An ad-hoc `--query` is one hunt on the table it starts
- * from. Planned hunts (inputs → indicators → hunts → KQL) come from a planner the library
- * registers with `registerRemoteHuntPlanner`; the remote engines depend only on this seam.
+ * from. Planned hunts (inputs → indicators → hunts → KQL) come from planned-hunts.ts, imported
+ * only when needed; `registerRemoteHuntPlanner` replaces it (library callers, tests). The remote
+ * engines depend only on this seam.
  */
 import { UsageError } from '../cli/command.js';
 import { DEFAULT_TABLE_CONNECTORS } from './connectors.js';
@@ -44,9 +45,8 @@ export async function loadHuntsForRemote(
     ];
   }
   if (inputs.length === 0) throw new UsageError('give IOC inputs to hunt for, or --query KQL');
-  if (!planner)
-    throw new UsageError('planning hunts from IOC inputs is not available in this build; pass --query KQL');
-  const hunts = await planner(inputs, options);
+  const plan = planner ?? (await import('./planned-hunts.js')).planRemoteHunts;
+  const hunts = await plan(inputs, options);
   if (hunts.length === 0) throw new UsageError('the inputs produced no hunts (no usable indicators)');
   return hunts;
 }

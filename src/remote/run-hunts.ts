@@ -45,8 +45,9 @@ export async function runRemoteHunts(
   let tableCheck: TableCheck | undefined;
   const noData = new Set<string>();
   if (options.check) {
+    // ASIM parsers (`_Im_Dns`) are functions over other tables, not tables to check.
     tableCheck = await checkTables(
-      hunts.map((h) => h.table),
+      hunts.map((h) => h.table).filter((t) => !t.startsWith('_')),
       options.lookbackMs,
       target,
       connectorMap(hunts, options.connectors),

@@ -23,7 +23,7 @@ export interface SlicedResult extends QueryResult {
 }
 
 const LIMIT_PATTERN =
-  /E_QUERY_RESULT_SET_TOO_LARGE|ResponsePayloadTooLarge|result set (has )?exceeded|exceed(s|ed)? the (set |internal )?(record|row|size|data)[a-z ]*limit|too (many|large)|truncat/i;
+  /E_QUERY_RESULT_SET_TOO_LARGE|ResponsePayloadTooLarge|result set (has )?exceeded|exceed(s|ed)? the (set |internal )?(record|row|size|data)[a-z ]*limit|exceed[a-z]* the set limit|too large|truncat/i;
 
 /** True when a partial or fatal error says the answer was cut at the service's size limit. */
 export function isResultLimitError(

@@ -37,18 +37,40 @@ export function runFakeKql(
       truncated: false,
     };
   }
-  const name = /^\s*([A-Za-z_]\w*)/.exec(kql)?.[1] ?? '';
+  const name = sourceTable(kql);
   const table = tables[name];
-  if (!table) throw Object.assign(new Error(`'${name}' could not be resolved`), { code: 'SemanticError' });
+  if (!table)
+    throw Object.assign(new Error(`Failed to resolve table or column expression named '${name}'`), {
+      code: 'SemanticError',
+    });
   const matched = /MatchedIndicator\s*=\s*"([^"]*)"/.exec(kql)?.[1];
   let rows = inRange(table, range, timeColumn);
   const columns = [...table.columns];
+  // Rendered hunts list their indicators in `let ioc_… = dynamic([...])`: keep rows whose
+  // (pre-computed) MatchedIndicator is one of them, as the real filter would.
+  const iocLists = [...kql.matchAll(/let ioc_\w+ = dynamic\((\[[^\]]*\])\)/g)].flatMap(
+    (m) => JSON.parse(m[1]) as string[],
+  );
+  const matchedAt = columns.findIndex((c) => c.name === 'MatchedIndicator');
+  if (iocLists.length && matchedAt >= 0) rows = rows.filter((r) => iocLists.includes(String(r[matchedAt])));
   if (matched !== undefined) {
     columns.push({ name: 'MatchedIndicator', type: 'string' });
     rows = rows.map((r) => [...r, matched]);
   }
   const limit = options.rowLimit ?? Number.POSITIVE_INFINITY;
   return { columns, rows: rows.slice(0, limit), truncated: rows.length > limit };
+}
+
+/** The first statement that is not a comment or `let`: its leading identifier is the table. */
+function sourceTable(kql: string): string {
+  const statements = kql
+    .split('\n')
+    .filter((l) => !/^\s*\/\//.test(l))
+    .join('\n')
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s && !/^let\b/.test(s));
+  return /^([A-Za-z_]\w*)/.exec(statements[0] ?? '')?.[1] ?? '';
 }
 
 function inRange(
