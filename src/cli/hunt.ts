@@ -1,0 +1,152 @@
+/** `huntforge hunt`: generate the hunts and run them on local log files with embedded DuckDB. */
+import { join } from 'node:path';
+import { openDatabase } from '../engine/database.js';
+import { ingestLogs } from '../engine/ingest/index.js';
+import { runLocalHunts } from '../engine/run-hunts.js';
+import { generateFromIndicators } from '../generate/generate.js';
+import { writeGenerated } from '../generate/write.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import {
+  findingsCsv,
+  findingsJson,
+  renderFindingsMarkdown,
+  renderFindingsTerminal,
+  summarizeFindings,
+} from '../report/findings.js';
+import { renderHtmlReport } from '../report/html.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { parseCommandArgs, parseDate, parseDuration } from './args.js';
+import { type Command, UsageError } from './command.js';
+import { INDICATOR_FILTER_HELP, indicatorFilter, indicatorFilterOptions, readInputs } from './intel-input.js';
+import { createProgress } from './progress.js';
+
+const HELP = `Usage: huntforge hunt <input...> --logs <path...> [options]
+
+Generates the hunts for the indicators (as 'huntforge generate' does) and runs them on your own
+log files with an embedded DuckDB engine — nothing to install or start. Log files are loaded into
+Sentinel-shaped tables named after the file (DnsEvents.jsonl, CommonSecurityLog_2026-04.csv.gz,
+dns.log from Zeek, *.cef), or --table. Formats: JSON Lines, JSON arrays, CSV (Log Analytics and
+Defender exports), Parquet, gzip of any of these, CEF syslog, Zeek dns/conn logs.
+
+Options:
+  --logs <path>          log file or folder (repeatable)
+  --db <file>            keep the ingested tables in this DuckDB file (reuse it without --logs)
+  --table <name>         table for every --logs file, instead of the file name
+  --since <time>         hunt events at or after this time (2026-04-25 or ISO time)
+  --until <time>         hunt events before this time
+  --lookback <span>      hunt events of the last 14d, 12h, ... (instead of --since)
+  --ignore-port          match ip:port indicators on the address alone
+  --no-exclusions        do not apply exclusions (huntforge.yaml, false-positive scenarios)
+  --json                 {"findings":[...],"summary":{...},"warnings":[...]} on stdout
+  --csv                  one finding per row on stdout
+  -o, --out <dir>        also write findings.json, findings.csv, report.md, report.html and the
+                         generated hunts (as 'huntforge generate -o')
+  --fail-on-findings     exit 1 when anything matched
+${INDICATOR_FILTER_HELP}
+
+Examples:
+  huntforge hunt examples/nanocore/feed.json --logs examples/nanocore/logs
+  huntforge hunt feed.csv --logs /exports/2026-04 --since 2026-04-01 -o hunt-report --fail-on-findings
+  huntforge hunt threatfox:malware=Nanocore --db cases/acme.duckdb --json
+`;
+
+export const huntCommand: Command = {
+  name: 'hunt',
+  summary: 'run the hunts on local log files (embedded DuckDB) and report findings',
+  help: HELP,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(args, {
+      logs: { type: 'string', multiple: true },
+      db: { type: 'string' },
+      table: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      lookback: { type: 'string' },
+      'ignore-port': { type: 'boolean', default: false },
+      'no-exclusions': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      csv: { type: 'boolean', default: false },
+      out: { type: 'string', short: 'o' },
+      'fail-on-findings': { type: 'boolean', default: false },
+      ...indicatorFilterOptions(false),
+    });
+    const logs = (values.logs as string[] | undefined) ?? [];
+    const dbPath = values.db as string | undefined;
+    if (logs.length === 0 && !dbPath)
+      throw new UsageError('give --logs <path> (or --db FILE with ingested tables)');
+    if (values.json && values.csv) throw new UsageError('choose one of --json and --csv');
+    if (values.since && values.lookback) throw new UsageError('choose one of --since and --lookback');
+    const now = new Date();
+    const since = values.lookback
+      ? new Date(now.getTime() - parseDuration(values.lookback as string, '--lookback'))
+      : values.since
+        ? parseDate(values.since as string, '--since')
+        : undefined;
+    const until = values.until ? parseDate(values.until as string, '--until') : undefined;
+
+    const read = await readInputs('hunt', positionals, indicatorFilter(values, false));
+    const generated = generateFromIndicators(read, { ignorePort: values['ignore-port'] as boolean, now });
+
+    const db = await openDatabase({ path: dbPath });
+    try {
+      if (logs.length > 0) {
+        const progress = createProgress('ingest', 0, 'bytes');
+        const ingest = await ingestLogs(db, logs, {
+          table: values.table as string | undefined,
+          since,
+          until,
+          onProgress: (p) => progress.update(p.bytesDone, p.bytesTotal),
+        });
+        progress.finish();
+        for (const file of ingest.files) {
+          if (file.malformed > 0) {
+            process.stderr.write(
+              `${file.path}: ${file.malformed} malformed records skipped (first: ${file.firstMalformed[0] ?? '?'})\n`,
+            );
+          }
+        }
+        for (const w of ingest.warnings) process.stderr.write(`warning: ${w}\n`);
+      }
+      const result = await runLocalHunts(db, generated.plan.hunts, {
+        since,
+        until,
+        applyExclusions: !values['no-exclusions'],
+      });
+      const summary = summarizeFindings(result.findings);
+      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+
+      if (values.json) {
+        const doc = findingsJson(result.findings, summary, result.summary, result.warnings);
+        process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      } else if (values.csv) {
+        process.stdout.write(findingsCsv(result.findings));
+      } else {
+        const ran = result.summary.hunts.filter((h) => h.status === 'ran').length;
+        process.stdout.write(
+          `${generated.plan.families.join(', ') || 'Unattributed'}: ${generated.plan.indicators.length} indicators, ${ran} of ${generated.plan.hunts.length} hunts ran (the others have no logs here)\n\n`,
+        );
+        process.stdout.write(renderFindingsTerminal(summary, { color: Boolean(process.stdout.isTTY) }));
+      }
+
+      const out = values.out as string | undefined;
+      if (out) {
+        await writeGenerated(out, generated);
+        const doc = findingsJson(result.findings, summary, result.summary, result.warnings);
+        await writeFileAtomic(join(out, 'findings.json'), `${JSON.stringify(doc, null, 2)}\n`);
+        await writeFileAtomic(join(out, 'findings.csv'), findingsCsv(result.findings));
+        await writeFileAtomic(
+          join(out, 'report.md'),
+          `${renderMarkdown(generated.report)}\n${renderFindingsMarkdown(summary, result.findings)}`,
+        );
+        await writeFileAtomic(
+          join(out, 'report.html'),
+          renderHtmlReport(generated.report, result.findings, summary),
+        );
+        if (!values.json && !values.csv) process.stdout.write(`\nReport: ${join(out, 'report.html')}\n`);
+      }
+      return values['fail-on-findings'] && result.findings.length > 0 ? 1 : 0;
+    } finally {
+      db.close();
+    }
+  },
+};
