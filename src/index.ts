@@ -29,3 +29,13 @@ export {
   WarninglistIndex,
   type WarninglistSummary,
 } from './intel/warninglists/index.js';
+export { getAccessToken, SCOPES } from './remote/credentials.js';
+export { type RemoteHunt, rowsToFindings } from './remote/findings.js';
+export { loadHuntsForRemote, registerRemoteHuntPlanner } from './remote/hunt-source.js';
+export { type RemoteRunResult, runRemoteHunts } from './remote/run-hunts.js';
+export { deployAlertRule, deployWatchlist } from './remote/sentinel-arm.js';
+export { uploadStixObjects } from './remote/stix-upload.js';
+export { checkTables, type TableCheck } from './remote/table-check.js';
+export { createTarget, type RemoteTarget, type TargetSpec } from './remote/target.js';
+export { queryThreatFox, type ThreatFoxRequest, type ThreatFoxResponse } from './remote/threatfox.js';
+export { isThreatFoxInput, resolveThreatFoxInput } from './remote/threatfox-input.js';

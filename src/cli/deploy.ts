@@ -18,7 +18,7 @@ const HELP = `Usage: huntforge deploy [<dir|template.json>...] --subscription ID
                         [--endpoint URL] [--arm-endpoint URL] [--stix-endpoint URL] [--json]
 
 Deploys to a Microsoft Sentinel workspace what 'huntforge generate' wrote (default ./sentinel/arm):
-the analytics rules and watchlists of ARM templates, watchlists from watchlist/*.csv, and — with
+the analytics rules and watchlists of ARM templates, watchlists from watchlists/*.csv, and — with
 --workspace-id — the STIX indicators of stix/*.json. Each rule and watchlist is read first and
 written only when a field huntforge owns differs, so deploying twice changes nothing.
 STIX objects go through the Sentinel STIX objects upload API: 100 objects per request, at most
@@ -97,8 +97,9 @@ export const deployCommand: Command = {
         endpoint: (values['arm-endpoint'] ?? values.endpoint) as string | undefined,
       };
       const changes: DeployChange[] = [];
-      for (const rule of inputs.alertRules) changes.push(await deployAlertRule(ws, rule, { dryRun }));
+      // Watchlists first: rules that outgrew the query limit read their indicators from them.
       for (const list of inputs.watchlists) changes.push(await deployWatchlist(ws, list, { dryRun }));
+      for (const rule of inputs.alertRules) changes.push(await deployAlertRule(ws, rule, { dryRun }));
       let stix: StixUploadResult | undefined;
       if (hasStix)
         stix = await uploadStixObjects(String(values['workspace-id']), inputs.stixObjects, {

@@ -1,7 +1,7 @@
 /**
  * What `huntforge deploy` deploys, gathered from its paths: alert rules and watchlists from ARM
- * templates, watchlists from `watchlist/*.csv` (as `huntforge generate` writes them, SearchKey
- * first), and STIX objects from bundles (`stix/*.json`, or named with --stix).
+ * templates, watchlists from `watchlists/*.csv` and `watchlist/*.csv` (as `huntforge generate`
+ * writes them, SearchKey first), and STIX objects from bundles (`stix/*.json`, or named with --stix).
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -29,6 +29,8 @@ export async function collectDeployInputs(
   const stixFiles = [...(options.stixFiles ?? [])];
   for (const path of paths) {
     if (!(await stat(path)).isDirectory()) continue;
+    // `generate` writes watchlists/ (the aliases its rules query); the watchlist target writes watchlist/.
+    watchlistFiles.push(...(await filesIn(join(path, 'watchlists'), '.csv')));
     watchlistFiles.push(...(await filesIn(join(path, 'watchlist'), '.csv')));
     if (options.includeStixFromDirs) stixFiles.push(...(await filesIn(join(path, 'stix'), '.json')));
   }

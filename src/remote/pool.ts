@@ -7,10 +7,17 @@ export async function mapWithConcurrency<T, R>(
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    // After one job fails the batch fails: start nothing new.
+    while (next < items.length && !failed) {
       const index = next++;
-      results[index] = await job(items[index], index);
+      try {
+        results[index] = await job(items[index], index);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }
   };
   const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);

@@ -72,9 +72,9 @@ before(async () => {
   sentinel = await startFakeSentinel();
   dir = await mkdtemp(join(tmpdir(), 'huntforge-deploy-'));
   await mkdir(join(dir, 'sentinel', 'arm'), { recursive: true });
-  await mkdir(join(dir, 'watchlist'), { recursive: true });
+  await mkdir(join(dir, 'watchlists'), { recursive: true });
   await writeFile(join(dir, 'sentinel', 'arm', 'analytics-rules.json'), JSON.stringify(template()));
-  await writeFile(join(dir, 'watchlist', 'nanocore-iocs.csv'), CSV);
+  await writeFile(join(dir, 'watchlists', 'nanocore-iocs.csv'), CSV);
   await writeFile(join(dir, 'report.json'), JSON.stringify({ not: 'a template' }));
 });
 after(async () => {
@@ -144,9 +144,9 @@ test('deploy --dry-run, then deploy, then deploy again: the last changes nothing
   assert.deepEqual(
     plan.changes.map((c: { kind: string; action: string }) => [c.kind, c.action]),
     [
-      ['alertRule', 'created'],
-      ['alertRule', 'created'],
       ['watchlist', 'created'],
+      ['alertRule', 'created'],
+      ['alertRule', 'created'],
     ],
   );
   assert.equal(sentinel.writes().length, 0, 'a dry run writes nothing');
