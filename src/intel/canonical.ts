@@ -360,7 +360,7 @@ export function canonicalise(candidate: IndicatorCandidate): Canonical<Indicator
     malware,
     malwareIds: candidate.malwareIds ?? EMPTY,
     malwareAliases: candidate.malwareAliases ?? EMPTY,
-    threatType: candidate.threatType ? intern(candidate.threatType.trim()) : null,
+    threatType: candidate.threatType ? cleanName(candidate.threatType) : null,
     firstSeen: toIsoUtc(candidate.firstSeen),
     lastSeen: toIsoUtc(candidate.lastSeen),
     validUntil: toIsoUtc(candidate.validUntil),
@@ -371,7 +371,7 @@ export function canonicalise(candidate: IndicatorCandidate): Canonical<Indicator
   });
 }
 
-/** Printable family name: trimmed, control characters removed, `Unknown malware` treated as none. */
+/** Printable names (family, threat type): trimmed, control characters removed, `Unknown malware` is none. */
 function cleanName(raw: string): string | null {
   const name = raw.replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
   if (name === '' || /^unknown( malware)?$/i.test(name) || name === 'None') return null;

@@ -53,19 +53,23 @@ export function detectFromPeek(bytes: Uint8Array, text: string): Detected {
   return { kind: 'lines', format: isPlainList(body) ? 'plain-list' : 'text' };
 }
 
-/** Every non-comment line of the peek (but the possibly cut-off last one) is a single token. */
+/**
+ * Most non-comment lines of the peek (but the possibly cut-off last one) are a single token that
+ * looks like an indicator. A majority rather than all, so a list with a few bad lines is still
+ * read as a list and those lines are rejected with a reason instead of silently skipped as prose.
+ */
 function isPlainList(text: string): boolean {
   const lines = text.split(/\r?\n/);
   if (lines.length > 1) lines.pop();
   let tokens = 0;
+  let other = 0;
   for (const line of lines) {
     const t = stripListComment(line);
     if (t === null) continue;
-    // A list line is one token that looks like an indicator, not just any single word.
-    if (/\s/.test(t) || !/[.:@[({]|^[0-9a-f]{32,}$/i.test(t)) return false;
-    tokens++;
+    if (!/\s/.test(t) && /[.:@[({]|^[0-9a-f]{32,}$/i.test(t)) tokens++;
+    else other++;
   }
-  return tokens > 0;
+  return tokens > 0 && tokens > other * 2;
 }
 
 /** Which JSON reader understands a parsed document, or null. */

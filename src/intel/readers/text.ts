@@ -213,7 +213,7 @@ export function textReader(sink: ReaderSink, options: TextOptions = {}): LineRea
     const trimmed = text.trim();
     if (family === null) {
       const m = FAMILY_LINE.exec(trimmed);
-      if (m && !trimmed.startsWith('|')) family = m[1].trim() || null;
+      if (m && !trimmed.startsWith('|')) family = m[1].replace(/^[\s*_`#]+|[\s*_`#]+$/g, '') || null;
     }
     if (threatType === null) {
       const m = THREAT_LINE.exec(trimmed);
