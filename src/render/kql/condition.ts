@@ -14,7 +14,7 @@ import {
 } from '../../hunts/conditions.js';
 import { exclusionApplies } from '../../hunts/exclusions.js';
 import type { Condition, Exclusion, HuntKind } from '../../hunts/types.js';
-import { kqlIdentifier, kqlString } from './literal.js';
+import { kqlDynamicStrings, kqlIdentifier, kqlString } from './literal.js';
 
 const NUMERIC_TYPES = new Set(['int', 'long', 'real', 'decimal']);
 const INTEGER = /^-?\d{1,18}$/;
@@ -89,16 +89,32 @@ function compileLeaf(leaf: ConditionLeaf, resolved: ResolvedField): string {
     case 'regex':
       return orJoin(values.map((v) => `${expr} matches regex ${kqlString(v)}`));
     case 'cidr':
-      // the range functions return null for a value that is not an address of their family;
-      // coalesce keeps such rows "not in range" so that not(...) keeps them
-      return orJoin(
-        values.map((v) => {
-          const cidr = normaliseCidr(v)!;
-          const fn = ipaddr.parseCIDR(cidr)[0].kind() === 'ipv4' ? 'ipv4_is_in_range' : 'ipv6_is_in_range';
-          return `coalesce(${fn}(${expr}, ${kqlString(cidr)}), false)`;
-        }),
-      );
+      return compileCidr(expr, values);
   }
+}
+
+/**
+ * ipv4_/ipv6_is_in_range, or the _any_range form for several ranges of a family (sinkhole lists
+ * run to dozens). The functions return null for a value that is not an address of their family;
+ * coalesce keeps such rows "not in range", so that not(...) keeps them.
+ */
+function compileCidr(expr: string, values: string[]): string {
+  const byFamily: Record<'ipv4' | 'ipv6', string[]> = { ipv4: [], ipv6: [] };
+  for (const value of values) {
+    const cidr = normaliseCidr(value)!;
+    byFamily[ipaddr.parseCIDR(cidr)[0].kind()].push(cidr);
+  }
+  const parts = (['ipv4', 'ipv6'] as const)
+    .filter((family) => byFamily[family].length > 0)
+    .map((family) => {
+      const ranges = byFamily[family];
+      const test =
+        ranges.length === 1
+          ? `${family}_is_in_range(${expr}, ${kqlString(ranges[0])})`
+          : `${family}_is_in_any_range(${expr}, ${kqlDynamicStrings(ranges)})`;
+      return `coalesce(${test}, false)`;
+    });
+  return orJoin(parts);
 }
 
 export interface CompiledKqlCondition {
