@@ -1,0 +1,46 @@
+/**
+ * Kusto's term matching (`has`, `has_cs`, `has_any`, `has_all`) as RE2 patterns for DuckDB.
+ *
+ * A term is a maximal run of alphanumeric characters. A needle of one term matches a whole term; a
+ * needle with punctuation matches as a phrase aligned to term boundaries: the text contains it, and
+ * where the needle starts (ends) with an alphanumeric character the text has no alphanumeric
+ * character right before (after) the match. `"a.theponzu.com.evil.net" has "theponzu.com"` is true,
+ * `"nottheponzu.com" has "theponzu.com"` is false.
+ *
+ * A whole list compiles to ONE alternation: RE2 scans each value once whatever the list size
+ * (measured faster than tokenising every value into a term list and intersecting).
+ */
+import { quoteString, regexEscape } from './sql.js';
+
+const ALNUM = '[\\p{L}\\p{N}]';
+const NOT_ALNUM = '[^\\p{L}\\p{N}]';
+const isAlnum = (ch: string) => /[\p{L}\p{N}]/u.test(ch);
+
+/** The pattern for one needle, boundary guards only where the needle has an alphanumeric edge. */
+function needlePattern(needle: string): string {
+  const chars = [...needle];
+  const before = isAlnum(chars[0]) ? `(?:^|${NOT_ALNUM})` : '';
+  const after = isAlnum(chars[chars.length - 1]) ? `(?:${NOT_ALNUM}|$)` : '';
+  return `${before}${regexEscape(needle)}${after}`;
+}
+
+/** RE2 pattern matching text that has any of the needles (needles must be non-empty). */
+export function hasAnyPattern(needles: string[], caseSensitive: boolean): string {
+  const unique = [...new Set(needles)];
+  const body = unique.length === 1 ? needlePattern(unique[0]) : `(?:${unique.map(needlePattern).join('|')})`;
+  return `${caseSensitive ? '' : '(?i)'}${body}`;
+}
+
+/** SQL: does `textSql` have any of the needles as terms/phrases. */
+export function hasAnySql(textSql: string, needles: string[], caseSensitive: boolean): string {
+  const usable = needles.filter((n) => n.length > 0);
+  if (usable.length === 0) return 'false';
+  return `regexp_matches(${textSql}, ${quoteString(hasAnyPattern(usable, caseSensitive))})`;
+}
+
+/** True when a needle has no alphanumeric character at all: Kusto cannot match it as a term. */
+export function hasNoTerm(needle: string): boolean {
+  return ![...needle].some(isAlnum);
+}
+
+export const TERM_CHAR_CLASS = ALNUM;
