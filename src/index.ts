@@ -1,5 +1,6 @@
 /** huntforge's library API. Each capability is exported here as it lands. */
 
+export { ConfigError, type HuntforgeConfig, loadConfig, parseConfig } from './config/index.js';
 export { type HuntDatabase, type OpenDatabaseOptions, openDatabase } from './engine/database.js';
 export {
   type IngestedFile,
@@ -9,6 +10,11 @@ export {
   ingestLogs,
   type LogFormat,
 } from './engine/ingest/index.js';
+export { compileConditionSql, sqlIdentifier, sqlString } from './engine/sql/condition.js';
+export { describeCondition } from './hunts/conditions.js';
+export { describeExclusion, exclusionApplies, mergeExclusions } from './hunts/exclusions.js';
+export { behaviourHunts, type FamilyProfile, loadProfiles, profilesFor } from './hunts/profiles.js';
+export { iocScenarios } from './hunts/scenarios.js';
 export { canonicalValue } from './intel/canonical.js';
 export { filterIndicators, type IndicatorFilter } from './intel/filter.js';
 export { type IndicatorJson, indicatorToJson } from './intel/json.js';
@@ -39,3 +45,4 @@ export { checkTables, type TableCheck } from './remote/table-check.js';
 export { createTarget, type RemoteTarget, type TargetSpec } from './remote/target.js';
 export { queryThreatFox, type ThreatFoxRequest, type ThreatFoxResponse } from './remote/threatfox.js';
 export { isThreatFoxInput, resolveThreatFoxInput } from './remote/threatfox-input.js';
+export { compileConditionKql, compileExclusionsKql } from './render/kql/condition.js';
