@@ -34,8 +34,9 @@ export function rowsToFindings(
   const lookup = indicatorLookup(hunt.indicators);
   return rows.map((values) => {
     const row: Record<string, unknown> = {};
+    // The whole row, MatchedIndicator included — as the local engine reports it.
     names.forEach((name, i) => {
-      if (i !== matchedAt) row[name] = jsonSafe(values[i]);
+      row[name] = jsonSafe(values[i]);
     });
     const table = hunt.table || (typeof row.Type === 'string' ? row.Type : '');
     const fields = TABLE_FIELDS[table] ?? {};
@@ -77,13 +78,14 @@ function resolveIndicator(
   matched: unknown,
   indicators: HuntIndicator[],
   lookup: Lookup,
-): { value: string; type: IndicatorType; port: number | null; flags: Flag[] } {
+): { value: string; type: IndicatorType | 'behaviour'; port: number | null; flags: Flag[] } {
   if (matched === undefined || matched === null || matched === '') {
-    // Without a MatchedIndicator column only a single-indicator hunt is unambiguous.
+    // Without a MatchedIndicator column only a single-indicator hunt is unambiguous; otherwise the
+    // row is reported like a behaviour hit, with no indicator.
     const only = indicators.length === 1 ? indicators[0] : undefined;
     return only
       ? { value: only.value, type: only.type, port: only.port, flags: only.flags }
-      : { value: '', type: 'domain', port: null, flags: [] };
+      : { value: '', type: 'behaviour', port: null, flags: [] };
   }
   const text = String(matched).trim();
   const endpoint = lookup.get(text.toLowerCase());

@@ -12,8 +12,9 @@ export function registerSecret(secret: string | undefined | null): void {
 
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+// Named secrets in JSON (`"Auth-Key": "…"`), headers (`api-key: …`) and query strings (SAS `sig=…`).
 const KEY_FIELD =
-  /("?(?:auth[-_]?key|api[-_]?key|access[-_]?token|client[-_]?secret|sig|code)"?\s*[:=]\s*"?)([^"&\s,}]{4,})/gi;
+  /(\b(?:auth[-_]?key|api[-_]?key|access[-_]?token|refresh[-_]?token|client[-_]?secret|password|sig)"?\s*[:=]\s*"?)([^"&\s,}]{4,})/gi;
 
 /** Replaces registered secrets, bearer credentials, JWTs and key=value secrets with `***`. */
 export function redact(text: string, extraSecrets: (string | undefined)[] = []): string {

@@ -43,6 +43,7 @@ test('maps MatchedIndicator to the hunt indicator, with port and flags, and host
       SourceUserName: 'bob',
       SourceProcessName: 'chrome.exe',
       DestinationIP: '104.21.9.66',
+      MatchedIndicator: '104.21.9.66:443',
     },
   });
 });
@@ -75,6 +76,7 @@ test('Defender rows use Timestamp; a table without a mapping leaves host/user/pr
   assert.equal(f.timestamp, '2026-01-02T03:04:05.000Z');
   assert.equal(f.host, null);
   assert.equal(f.indicator, '');
+  assert.equal(f.indicatorType, 'behaviour');
 });
 
 test('isoUtc handles Kusto datetimes, epoch numbers and junk', () => {

@@ -217,7 +217,7 @@ test('huntforge run --query --workspace --json returns the rows as findings afte
   );
   assert.match(f.timestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   assert.equal(f.row.RemoteIP, '104.21.9.66');
-  assert.equal(f.row.MatchedIndicator, undefined);
+  assert.equal(f.row.MatchedIndicator, '104.21.9.66:443');
   assert.deepEqual(out.summary, {
     findings: 6,
     hunts: [{ huntId: 'query', table: 'DeviceNetworkEvents', status: 'ran', rows: 6 }],

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ServiceError } from '../../src/remote/http.js';
 import { queryThreatFox, threatFoxBody } from '../../src/remote/threatfox.js';
+import { resolveThreatFoxAuthKey } from '../../src/remote/threatfox-config.js';
 import { parseThreatFoxInput, resolveThreatFoxInput } from '../../src/remote/threatfox-input.js';
 import { runCli } from '../support/cli.js';
 import { NANOCORE_RECORDS, startFakeThreatFox, THREATFOX_KEY } from '../support/fake-threatfox.js';
@@ -178,4 +179,16 @@ test('huntforge feed threatfox: missing key and bad arguments exit 2 with one li
   assert.equal(refused.status, 2);
   assert.match(refused.stderr, /illegal_search_term/);
   assert.doesNotMatch(refused.stderr, new RegExp(THREATFOX_KEY));
+});
+
+test('the Auth-Key comes from THREATFOX_AUTH_KEY, else threatfox.authKey in huntforge.yaml', async () => {
+  const project = await mkdtemp(join(tmpdir(), 'huntforge-cfg-'));
+  try {
+    assert.equal(resolveThreatFoxAuthKey({}, project), undefined);
+    await writeFile(join(project, 'huntforge.yaml'), 'threatfox:\n  authKey: from-config-key\n');
+    assert.equal(resolveThreatFoxAuthKey({}, project), 'from-config-key');
+    assert.equal(resolveThreatFoxAuthKey({ THREATFOX_AUTH_KEY: 'from-env-key' }, project), 'from-env-key');
+  } finally {
+    await rm(project, { recursive: true, force: true });
+  }
 });
