@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { HuntDatabase } from '../database.js';
 import { CEF_COLUMNS, parseCefLine } from './cef.js';
 import type { ClassifiedFile } from './classify.js';
-import { readLines } from './lines.js';
+import { eachLine } from './lines.js';
 import type { Source } from './load.js';
 import { columnsStruct, quoteLiteral } from './sql.js';
 
@@ -31,34 +31,37 @@ export async function cefSource(
   const now = new Date();
   let malformed = 0;
   const firstMalformed: string[] = [];
-  let line = 0;
-  let bytes = 0;
   let batch: string[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const ok = out.write(batch.join(''));
-    batch = [];
-    if (!ok) await once(out, 'drain');
-  };
-  for await (const text of readLines(file.path, file.gzip)) {
-    line += 1;
-    bytes += text.length + 1;
-    if (text.trim() === '') continue;
-    const parsed = parseCefLine(text, now);
-    if (parsed.ok) batch.push(`${JSON.stringify(parsed.row)}\n`);
-    else {
-      malformed += 1;
-      if (firstMalformed.length < 5) firstMalformed.push(`${file.path}:${line} ${parsed.reason}`);
-    }
-    if (batch.length >= 4096) {
-      await flush();
-      onBytes?.(file.gzip ? 0 : Math.min(1, bytes / Math.max(1, file.size)));
-    }
-  }
-  await flush();
+  // Only the columns some line filled are read back: DuckDB's JSON reader slows with every declared column.
+  const seen = new Set<string>();
+  await eachLine(
+    file.path,
+    file.gzip,
+    (text, line) => {
+      if (text.trim() === '') return;
+      const parsed = parseCefLine(text, now);
+      if (parsed.ok) {
+        for (const key in parsed.row) seen.add(key);
+        batch.push(JSON.stringify(parsed.row));
+      } else {
+        malformed += 1;
+        if (firstMalformed.length < 5) firstMalformed.push(`${file.path}:${line} ${parsed.reason}`);
+      }
+    },
+    async (bytesRead) => {
+      if (batch.length > 0) {
+        const ok = out.write(`${batch.join('\n')}\n`);
+        batch = [];
+        if (!ok) await once(out, 'drain');
+      }
+      if (!file.gzip) onBytes?.(Math.min(1, bytesRead / Math.max(1, file.size)));
+    },
+  );
+  if (batch.length > 0) out.write(`${batch.join('\n')}\n`);
   out.end();
   await once(out, 'close');
-  const columns = CEF_COLUMNS.map((name) => ({ name, type: 'VARCHAR' }));
+  const columns = CEF_COLUMNS.filter((name) => seen.has(name)).map((name) => ({ name, type: 'VARCHAR' }));
+  if (columns.length === 0) columns.push({ name: 'TimeGenerated', type: 'VARCHAR' });
   return {
     sql: `SELECT * FROM read_json(${quoteLiteral(tempFile)}, format='newline_delimited', columns=${columnsStruct(columns)})`,
     columns,

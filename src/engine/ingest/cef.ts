@@ -215,7 +215,7 @@ export function parseCefLine(line: string, now: Date = new Date()): CefParse {
     }
   }
   // Event time: the device's receipt time, else the syslog header's.
-  const time = (row.ReceiptTime && cefTime(row.ReceiptTime, now)) || syslog.time;
+  const time = (row.ReceiptTime && cefTime(row.ReceiptTime, now)) || syslog.time?.();
   if (time) row.TimeGenerated = time;
   if (syslog.host) row.Computer = syslog.host;
   row.Type = 'CommonSecurityLog';
@@ -229,6 +229,18 @@ function direction(value: string): string {
 /** Splits `Version|Vendor|Product|Version|ID|Name|Severity|Extension` on unescaped pipes. */
 function splitHeader(text: string): string[] {
   const fields: string[] = [];
+  // fast path: no escapes before the seventh pipe
+  let at = -1;
+  for (let n = 0; n < 7; n++) {
+    at = text.indexOf('|', at + 1);
+    if (at < 0) break;
+  }
+  const headerEnd = at < 0 ? text.length : at;
+  if (!text.slice(0, headerEnd).includes('\\')) {
+    const parts = text.slice(0, headerEnd).split('|');
+    if (at >= 0) return [...parts.map((p) => p.trim()), text.slice(at + 1)];
+    return parts;
+  }
   let current = '';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
@@ -250,17 +262,41 @@ function splitHeader(text: string): string[] {
   return fields;
 }
 
-const KEY = /(?:^|\s)([A-Za-z0-9_.[\]-]+)=/g;
+function isKeyChar(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) || // a-z
+    (code >= 65 && code <= 90) || // A-Z
+    (code >= 48 && code <= 57) || // 0-9
+    code === 95 || // _
+    code === 46 || // .
+    code === 45 || // -
+    code === 91 || // [
+    code === 93 // ]
+  );
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9;
+}
 
 /** `key=value key2=value with spaces` with `\=`, `\\`, `\n`, `\r` escaped in values. */
 export function parseExtension(text: string): [string, string][] {
+  // Key boundaries: an unescaped '=' preceded by key characters that start the text or follow a space.
+  const keys: { start: number; eq: number }[] = [];
+  for (let eq = text.indexOf('='); eq >= 0; eq = text.indexOf('=', eq + 1)) {
+    let start = eq;
+    while (start > 0 && isKeyChar(text.charCodeAt(start - 1))) start--;
+    if (start === eq) continue;
+    if (start > 0 && !isSpace(text.charCodeAt(start - 1))) continue;
+    keys.push({ start, eq });
+  }
   const pairs: [string, string][] = [];
-  const matches = [...text.matchAll(KEY)];
-  for (let i = 0; i < matches.length; i++) {
-    const m = matches[i];
-    const start = (m.index ?? 0) + m[0].length;
-    const end = i + 1 < matches.length ? (matches[i + 1].index ?? text.length) : text.length;
-    pairs.push([m[1], unescapeValue(text.slice(start, end).trim())]);
+  for (let i = 0; i < keys.length; i++) {
+    const end = i + 1 < keys.length ? keys[i + 1].start : text.length;
+    pairs.push([
+      text.slice(keys[i].start, keys[i].eq),
+      unescapeValue(text.slice(keys[i].eq + 1, end).trim()),
+    ]);
   }
   return pairs;
 }
@@ -270,20 +306,20 @@ function unescapeValue(value: string): string {
   return value.replace(/\\([=\\|nr])/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c));
 }
 
-function parseSyslogPrefix(prefix: string, now: Date): { time?: string; host?: string } {
+/** Host and (computed only when needed) time of the syslog header before `CEF:`. */
+function parseSyslogPrefix(prefix: string, now: Date): { time?: () => string | undefined; host?: string } {
   const text = prefix.trim();
   // RFC 5424: <PRI>1 TIMESTAMP HOST APP PROCID MSGID SD
   const rfc5424 = /^<\d{1,3}>\d\s+(\S+)\s+(\S+)/.exec(text);
-  if (rfc5424) return { time: isoOrUndefined(rfc5424[1]), host: nilToUndefined(rfc5424[2]) };
+  if (rfc5424) return { time: () => isoOrUndefined(rfc5424[1]), host: nilToUndefined(rfc5424[2]) };
   // RFC 3164: <PRI>Mmm dd hh:mm:ss HOST
   const rfc3164 = /^(?:<\d{1,3}>)?([A-Za-z]{3})\s+(\d{1,2})\s+(\d{2}:\d{2}:\d{2})\s+(\S+)/.exec(text);
   if (rfc3164) {
-    const time = monthDayTime(rfc3164[1], rfc3164[2], undefined, rfc3164[3], now);
-    return { time, host: rfc3164[4] };
+    return { time: () => monthDayTime(rfc3164[1], rfc3164[2], undefined, rfc3164[3], now), host: rfc3164[4] };
   }
   // <PRI>ISO-TIMESTAMP HOST (rsyslog's high-precision template)
   const iso = /^(?:<\d{1,3}>)?(\d{4}-\d{2}-\d{2}T\S+)\s+(\S+)/.exec(text);
-  if (iso) return { time: isoOrUndefined(iso[1]), host: iso[2] };
+  if (iso) return { time: () => isoOrUndefined(iso[1]), host: iso[2] };
   return {};
 }
 

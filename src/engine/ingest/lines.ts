@@ -1,18 +1,41 @@
 /** Line-by-line reading of (possibly gzip'd) text files, and locating bad JSON lines on the error path. */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 
-export async function* readLines(path: string, gzip: boolean): AsyncGenerator<string> {
+/**
+ * Calls `onLine` for every line (1-based numbers, CR of CRLF removed), synchronously within each 1 MB
+ * chunk — no await per line — and awaits `afterChunk` between chunks (for write back-pressure).
+ * `onLine` returning false stops the reading.
+ */
+export async function eachLine(
+  path: string,
+  gzip: boolean,
+  onLine: (text: string, line: number) => boolean | undefined | void,
+  afterChunk?: (bytesRead: number) => Promise<void> | void,
+): Promise<void> {
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
   const input = gzip ? file.pipe(createGunzip()) : file;
   if (gzip) file.on('error', (err) => input.destroy(err));
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let line = 0;
   try {
-    yield* lines;
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      const text = rest + decoder.write(chunk);
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        line += 1;
+        const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        if (onLine(text.slice(start, end), line) === false) return;
+        start = nl + 1;
+      }
+      rest = text.slice(start);
+      await afterChunk?.(file.bytesRead);
+    }
+    rest += decoder.end();
+    if (rest.length > 0) onLine(rest.endsWith('\r') ? rest.slice(0, -1) : rest, line + 1);
   } finally {
-    // also when the caller stops early
-    lines.close();
     input.destroy();
     file.destroy();
   }
@@ -28,10 +51,8 @@ export async function findBadJsonLines(
   limit = 5,
 ): Promise<{ line: number; reason: string }[]> {
   const found: { line: number; reason: string }[] = [];
-  let line = 0;
-  for await (const text of readLines(path, gzip)) {
-    line += 1;
-    if (text.trim() === '') continue;
+  await eachLine(path, gzip, (text, line) => {
+    if (text.trim() === '') return true;
     let reason: string | undefined;
     try {
       const value: unknown = JSON.parse(text);
@@ -40,10 +61,8 @@ export async function findBadJsonLines(
     } catch (err) {
       reason = `invalid JSON: ${(err as Error).message}`;
     }
-    if (reason) {
-      found.push({ line, reason });
-      if (found.length >= limit) break;
-    }
-  }
+    if (reason) found.push({ line, reason });
+    return found.length < limit;
+  });
   return found;
 }
