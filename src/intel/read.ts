@@ -88,6 +88,7 @@ async function fileChunks(path: string): Promise<AsyncIterable<Buffer>> {
   return handle.createReadStream({ highWaterMark: 1 << 20 });
 }
 
+/** One line naming the input. Anything that is not a known input problem is labelled a bug. */
 function describeError(input: string, err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   const reasons: Record<string, string> = {
@@ -96,8 +97,12 @@ function describeError(input: string, err: unknown): string {
     EISDIR: 'is a directory',
     EPERM: 'permission denied',
   };
-  const reason = (e?.code && reasons[e.code]) || (err instanceof Error ? err.message : String(err));
-  return `${input}: ${reason}`;
+  if (err instanceof InputError) return `${input}: ${err.message}`;
+  if (e?.code && reasons[e.code]) return `${input}: ${reasons[e.code]}`;
+  if (e?.code?.startsWith('Z_')) return `${input}: not valid gzip data (${e.message})`;
+  const message = err instanceof Error ? err.message : String(err);
+  if (e?.code) return `${input}: cannot read (${message})`;
+  return `${input}: internal error while reading (${message.replace(/\s+/g, ' ')})`;
 }
 
 class ReadSession {
