@@ -170,9 +170,13 @@ export function unquote(quoted: string): string {
 
 export function parseRule(line: string): ParsedRule {
   if (/[\r\n]/.test(line)) throw new Error('rule spans lines');
-  const match = /^(\S+) (\S+) (\S+) (\S+) (->|<>) (\S+) (\S+) \((.*)\)$/.exec(line);
-  if (!match) throw new Error(`bad rule header: ${line.slice(0, 120)}`);
-  const [, action, protocol, source, sourcePort, direction, destination, destinationPort, body] = match;
+  const open = line.indexOf(' (');
+  if (open < 0 || !line.endsWith(')')) throw new Error(`rule has no (options): ${line.slice(0, 120)}`);
+  const header = line.slice(0, open).split(' ');
+  if (header.length !== 7) throw new Error(`bad rule header: ${line.slice(0, open)}`);
+  const [action, protocol, source, sourcePort, direction, destination, destinationPort] = header;
+  if (direction !== '->' && direction !== '<>') throw new Error(`bad direction ${direction}`);
+  const body = line.slice(open + 2, -1);
   if (!ACTIONS.has(action)) throw new Error(`unknown action ${action}`);
   if (!PROTOCOLS.has(protocol)) throw new Error(`unknown protocol ${protocol}`);
   for (const address of [source, destination])

@@ -37,8 +37,14 @@ const IP_LIKE = /^[0-9.]+$|:/;
 export function domainNames(indicators: Indicator[]): string[] {
   const names = new Set<string>();
   for (const ind of indicators) {
-    const name = ind.type === 'domain' ? ind.value : ind.type === 'url' ? ind.host : null;
-    if (!name || IP_LIKE.test(name)) continue;
+    // A URL's host feeds domain hunts only when it is a name, not an address.
+    const name =
+      ind.type === 'domain'
+        ? ind.value
+        : ind.type === 'url' && !IP_LIKE.test(ind.host ?? '')
+          ? ind.host
+          : null;
+    if (!name) continue;
     names.add(name.toLowerCase().replace(/\.$/, ''));
   }
   return [...names].sort();

@@ -1,7 +1,7 @@
 /**
  * A MISP event (MISP core format, `{"Event": {...}}`) with one attribute per indicator —
  * ip-dst / ip-dst|port / domain / url / md5 / sha1 / sha256 / email-src, category and to_ids —
- * and family and flag tags. JSON serialisation does the quoting; tag values go through `mispTagValue`.
+ * a `misp-galaxy:malpedia` tag for the family and flag tags. JSON serialisation does the quoting; tag values go through `mispTagValue`.
  */
 import type { Hunt } from '../../hunts/types.js';
 import type { Indicator } from '../../intel/types.js';
@@ -53,7 +53,7 @@ export function renderMisp(hunts: Hunt[], context: TargetContext): TargetOutput 
   const indicators = allIndicators(hunts);
   if (indicators.length === 0) return output;
   const huntsOf = huntsByIndicator(hunts);
-  const familyTag = (family: string) => ({ name: `huntforge:family="${mispTagValue(family)}"` });
+  const familyTag = (family: string) => ({ name: `misp-galaxy:malpedia="${mispTagValue(family)}"` });
   const families = new Set<string>();
   const attributes = indicators.map((ind) => {
     const { type, category, value } = attributeType(ind);
