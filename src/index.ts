@@ -46,3 +46,13 @@ export { createTarget, type RemoteTarget, type TargetSpec } from './remote/targe
 export { queryThreatFox, type ThreatFoxRequest, type ThreatFoxResponse } from './remote/threatfox.js';
 export { isThreatFoxInput, resolveThreatFoxInput } from './remote/threatfox-input.js';
 export { compileConditionKql, compileExclusionsKql } from './render/kql/condition.js';
+export {
+  isTargetName,
+  renderTarget,
+  TARGETS,
+  type TargetContext,
+  type TargetFile,
+  type TargetName,
+  type TargetNote,
+  type TargetOutput,
+} from './render/targets/index.js';
