@@ -145,7 +145,7 @@ export function compileCondition(
       return typeof inner === 'boolean' ? !inner : backend.not(inner);
     }
     const isAll = 'all' in c;
-    const children = isAll ? c.all : c.any;
+    const children = flatten(c);
     const parts: string[] = [];
     for (const child of children) {
       const part = walk(child, positive);
@@ -165,6 +165,14 @@ export function compileCondition(
   // condition that could not be compiled match every row.
   if (typeof result === 'boolean') return { text: backend.never, evaluable: false, skipped };
   return { text: result, evaluable: true, skipped };
+}
+
+/** The children of an all/any, with nested groups of the same kind lifted: a and (b and c) → a, b, c. */
+function flatten(group: { all: Condition[] } | { any: Condition[] }): Condition[] {
+  const isAll = 'all' in group;
+  return (isAll ? group.all : group.any).flatMap((child) =>
+    isAll && 'all' in child ? flatten(child) : !isAll && 'any' in child ? flatten(child) : [child],
+  );
 }
 
 function noteGroupDropped(children: Condition[], isAll: boolean, skipped: SkippedField[]): void {
