@@ -194,7 +194,7 @@ export function leafFields(condition: Condition): string[] {
 /** One-line, human-readable text of a condition for reports: `process equals "a.exe", "b.exe"`. */
 export function describeCondition(condition: Condition): string {
   if (isLeaf(condition)) {
-    return `${condition.field} ${condition.operator} ${condition.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    return `${condition.field} ${condition.operator} ${condition.values.map(displayValue).join(', ')}`;
   }
   if ('not' in condition) return `not (${describeCondition(condition.not)})`;
   const isAll = 'all' in condition;
@@ -202,6 +202,17 @@ export function describeCondition(condition: Condition): string {
     isLeaf(c) || 'not' in c ? describeCondition(c) : `(${describeCondition(c)})`,
   );
   return parts.join(isAll ? ' and ' : ' or ');
+}
+
+/**
+ * A value quoted for reading: Windows paths keep single backslashes, while quotes and control
+ * characters are escaped so that a value can never break the report line it sits on.
+ */
+export function displayValue(value: string): string {
+  const escaped = value.replace(/["\u0000-\u001f\u007f\u2028\u2029]/g, (ch) =>
+    ch === '"' ? '\\"' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return `"${escaped}"`;
 }
 
 /**

@@ -154,6 +154,12 @@ test('scope: kinds and tables must both hold; merge lets a later exclusion repla
     ],
   );
   assert.equal(describeExclusion(make('a', [])), 'a: exclude host equals "x" — r [test]');
+  // report text: paths stay readable, quotes and line breaks cannot break the line
+  assert.equal(
+    describeExclusion(make('p', [], 'C:\\Windows\\x.exe')),
+    'p: exclude host equals "C:\\Windows\\x.exe" — r [test]',
+  );
+  assert.equal(describeExclusion(make('q', [], 'a"\nb')), 'q: exclude host equals "a\\"\\u000ab" — r [test]');
   assert.deepEqual(mergeLists({ a: ['1', '2'] }, { a: ['2', '3'], b: ['x'] }), {
     a: ['1', '2', '3'],
     b: ['x'],
