@@ -11,7 +11,7 @@ import { createGunzip } from 'node:zlib';
 export async function eachLine(
   path: string,
   gzip: boolean,
-  onLine: (text: string, line: number) => boolean | undefined | void,
+  onLine: (text: string, line: number) => unknown,
   afterChunk?: (bytesRead: number) => Promise<void> | void,
 ): Promise<void> {
   const file = createReadStream(path, { highWaterMark: 1 << 20 });

@@ -1,0 +1,152 @@
+/**
+ * One file into its table: pick the reader for its format, create or extend the table, load, and
+ * count what could not be read.
+ */
+import { rm } from 'node:fs/promises';
+import type { HuntDatabase } from '../database.js';
+import { cefSource } from './cef-source.js';
+import type { ClassifiedFile } from './classify.js';
+import { bundledColumns, type ColumnDef } from './columns.js';
+import { findBadJsonLines } from './lines.js';
+import { loadInto, mapColumns, newColumnType, type Source } from './load.js';
+import {
+  type ColumnLookup,
+  csvSource,
+  dropRejects,
+  gunzipToTemp,
+  jsonSource,
+  parquetSource,
+  type RejectTables,
+  readRejects,
+  rejectTables,
+} from './readers.js';
+import { TargetTable } from './target-table.js';
+import type { IngestedFile, IngestOptions } from './types.js';
+import { zeekSource } from './zeek.js';
+
+export async function ingestFile(
+  db: HuntDatabase,
+  file: ClassifiedFile,
+  index: number,
+  tables: Map<string, TargetTable>,
+  options: IngestOptions,
+  entry: IngestedFile,
+  warnings: string[],
+  onFraction: (fraction: number) => void,
+): Promise<void> {
+  const known = tables.get(file.table);
+  const lookup: ColumnLookup = (name) => known?.column(name) ?? bundledLookup(file.table, name);
+  if (file.size === 0) {
+    // an empty file is fine; its table still exists for hunts to run on
+    if (!known && bundledColumnMap(file.table))
+      tables.set(file.table, await TargetTable.open(db, file.table));
+    return;
+  }
+
+  const rejects: RejectTables = rejectTables();
+  const cleanup: (() => Promise<void>)[] = [() => dropRejects(db, rejects)];
+  try {
+    let source: Source;
+    let parserMalformed: { count: number; first: string[] } = { count: 0, first: [] };
+    switch (file.format) {
+      case 'jsonl':
+      case 'json':
+        source = await jsonSource(db, file, lookup);
+        break;
+      case 'csv':
+        source = await csvSource(db, file, lookup, rejects);
+        break;
+      case 'parquet': {
+        let path = file.path;
+        if (file.gzip) {
+          path = await gunzipToTemp(db, file.path, index);
+          cleanup.push(() => rm(path, { force: true }));
+        }
+        source = await parquetSource(db, path);
+        break;
+      }
+      case 'cef': {
+        const cef = await cefSource(db, file, (f) => onFraction(f * 0.8));
+        cleanup.push(() => rm(cef.tempFile, { force: true }));
+        source = cef;
+        parserMalformed = { count: cef.malformed, first: cef.firstMalformed };
+        break;
+      }
+      case 'zeek-tsv':
+      case 'zeek-json':
+        source = await zeekSource(db, file, rejects);
+        break;
+    }
+
+    let table = tables.get(file.table);
+    if (!table) {
+      const initial = mapColumns(() => undefined, source.columns).map(({ source: col, target }) => ({
+        name: target,
+        type: newColumnType(col, target),
+      }));
+      table = await TargetTable.open(db, file.table, initial);
+      tables.set(file.table, table);
+    }
+
+    const result = await loadInto(db, table, source, options, (sql) => runWithProgress(db, sql, onFraction));
+    entry.rows = result.rows;
+    for (const w of result.warnings) warnings.push(`${file.path}: ${w}`);
+
+    entry.malformed += parserMalformed.count;
+    entry.firstMalformed.push(...parserMalformed.first);
+    if (file.format === 'csv' || file.format === 'zeek-tsv') {
+      const rejected = await readRejects(db, rejects, file.path);
+      entry.malformed += rejected.count;
+      entry.firstMalformed.push(...rejected.first);
+    }
+    if (result.emptyRows > 0) {
+      entry.malformed += result.emptyRows;
+      if (file.format === 'json')
+        entry.firstMalformed.push(`${file.path}: ${result.emptyRows} array elements are not records`);
+      else {
+        const bad = await findBadJsonLines(file.path, file.gzip);
+        entry.firstMalformed.push(...bad.map((b) => `${file.path}:${b.line} ${b.reason}`));
+      }
+    }
+    entry.firstMalformed = entry.firstMalformed.slice(0, 5);
+  } finally {
+    for (const step of cleanup) await step().catch(() => undefined);
+  }
+}
+
+function bundledLookup(table: string, name: string) {
+  return bundledColumnMap(table)?.get(name.toLowerCase());
+}
+
+const bundledMaps = new Map<string, Map<string, ColumnDef> | undefined>();
+
+function bundledColumnMap(table: string): Map<string, ColumnDef> | undefined {
+  if (!bundledMaps.has(table)) {
+    const columns = bundledColumns(table);
+    bundledMaps.set(table, columns && new Map(columns.map((c) => [c.name.toLowerCase(), c])));
+  }
+  return bundledMaps.get(table);
+}
+
+/** Runs a long statement while reporting DuckDB's own progress estimate (0..1) every quarter second. */
+async function runWithProgress(
+  db: HuntDatabase,
+  sql: string,
+  onFraction: (f: number) => void,
+): Promise<number> {
+  const timer = setInterval(() => {
+    const { percentage } = db.connection.progress;
+    if (percentage > 0) onFraction(Math.min(1, percentage / 100));
+  }, 250);
+  // The order of one file's rows does not matter to a hunt; not keeping it lets DuckDB insert in parallel.
+  const [{ keep }] = await db.query<{ keep: boolean }>(
+    "SELECT current_setting('preserve_insertion_order') AS keep",
+  );
+  await db.run('SET preserve_insertion_order = false');
+  try {
+    return await db.run(sql);
+  } finally {
+    clearInterval(timer);
+    await db.run(`SET preserve_insertion_order = ${keep}`);
+  }
+}
