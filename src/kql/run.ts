@@ -45,7 +45,7 @@ export function kqlTypeOfDuckType(duckType: string): KqlType {
 
 export async function describeTables(db: SqlDatabase): Promise<TableCatalog> {
   const rows = await db.query(
-    "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' ORDER BY table_name, ordinal_position",
+    "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND NOT starts_with(table_name, '_huntforge') ORDER BY table_name, ordinal_position",
   );
   const catalog: TableCatalog = { tables: {}, storedTypes: {} };
   for (const r of rows) {

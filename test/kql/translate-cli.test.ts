@@ -1,0 +1,81 @@
+/** `huntforge kql` end to end: log files in, the result as a table, --json or --csv; errors on one line. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+const logs = join(import.meta.dirname, 'corpus', 'logs');
+const seedDns = join(import.meta.dirname, 'corpus', 'seed', 'dnsevents.kql');
+
+function kql(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', 'kql', ...args], {
+    encoding: 'utf8',
+  });
+}
+
+test('--json prints exactly {columns, rows} with the seed query read from @file', () => {
+  const r = kql(`@${seedDns}`, '--logs', logs, '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(doc), ['columns', 'rows']);
+  assert.deepEqual(doc.columns, [
+    { name: 'TimeGenerated', type: 'datetime' },
+    { name: 'Computer', type: 'string' },
+    { name: 'Name', type: 'string' },
+    { name: 'IPAddresses', type: 'string' },
+    { name: 'QueryType', type: 'string' },
+  ]);
+  assert.deepEqual(
+    doc.rows.map((row: Record<string, unknown>) => row.Computer),
+    ['pc4', 'pc2', 'pc1'],
+  );
+});
+
+test('--csv prints a header and one line per row', () => {
+  const r = kql(
+    'DnsEvents | summarize n = count() by QueryType | order by QueryType asc',
+    '--logs',
+    logs,
+    '--csv',
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'QueryType,n\r\nA,3\r\nAAAA,1\r\n');
+});
+
+test('the default output is an aligned table with a row count', () => {
+  const r = kql('DnsEvents | where Computer == "pc1" | project Computer, Name', '--logs', logs);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.split('\n'), [
+    'Computer  Name',
+    '--------  ------------',
+    'pc1       theponzu.com',
+    '(1 row)',
+    '',
+  ]);
+});
+
+test('an unsupported operator is one line naming it and its position, exit 2', () => {
+  const r = kql('DnsEvents\n| evaluate bag_unpack(Computer)', '--logs', logs);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.match(r.stderr, /unsupported KQL operator 'evaluate' at line 2:3/);
+});
+
+test('an unknown column is one line with its position, exit 2', () => {
+  const r = kql('DnsEvents | where Nam has "x"', '--logs', logs);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.match(r.stderr, /line 1:19: The name 'Nam' does not refer/);
+});
+
+test('--help shows a real example', () => {
+  const r = kql('--help');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /huntforge kql 'DnsEvents \| where Name has_any/);
+});
+
+test('no logs and no database is a usage error', () => {
+  const r = kql('DnsEvents | take 1');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--logs/);
+});
