@@ -16,7 +16,7 @@ import {
   type HuntingQuery,
   huntingQuery,
 } from '../render/sentinel/rule.js';
-import { type Delivery, sizeRules } from '../render/sentinel/sizing.js';
+import { type Delivery, sizeRules, watchlistAlias } from '../render/sentinel/sizing.js';
 import { buildReport } from '../report/build.js';
 import type { HuntReport } from '../report/model.js';
 
@@ -63,6 +63,12 @@ export interface GenerateResult {
   report: HuntReport;
 }
 
+/**
+ * Sentinel hunting queries carry their indicator lists inline up to this many values per list and
+ * read a watchlist beyond it (as analytics rules do past 10,000 characters).
+ */
+export const INLINE_LIST_LIMIT = 5_000;
+
 export function lookbackDays(lookback: string): number {
   const m = /^(\d+)([dhm])$/.exec(lookback);
   if (!m) return 14;
@@ -81,12 +87,36 @@ export function generateFromIndicators(read: ReadResult, options: GenerateOption
   const platforms = options.platforms ?? ['sentinel', 'defender'];
   const base = { lookback, source, generated: now };
 
+  const watchlists = new Map<string, Watchlist>();
   const queries: GeneratedQuery[] = [];
   for (const hunt of plan.hunts) {
+    const largest = hunt.match
+      ? Math.max(0, ...[...indicatorLists(hunt.match, hunt.indicators).values()].map((v) => v.length))
+      : 0;
     for (const platform of platforms) {
       if (!canRender(hunt, platform)) continue;
-      const kql = renderHuntKql(hunt, { ...base, platform });
-      queries.push({ hunt, platform, kql, file: `kql/${platform}/${fileSlug(hunt)}.kql` });
+      const file = `kql/${platform}/${fileSlug(hunt)}`;
+      if (largest <= INLINE_LIST_LIMIT) {
+        queries.push({
+          hunt,
+          platform,
+          kql: renderHuntKql(hunt, { ...base, platform }),
+          file: `${file}.kql`,
+        });
+      } else if (platform === 'sentinel') {
+        const alias = watchlistAlias(hunt);
+        addWatchlistRows(watchlists, alias, hunt);
+        const kql = renderHuntKql(hunt, { ...base, platform, indicatorSource: { kind: 'watchlist', alias } });
+        queries.push({ hunt, platform, kql, file: `${file}.kql` });
+      } else {
+        // Defender XDR has no watchlists: the lists stay inline, packed into one literal each.
+        queries.push({
+          hunt,
+          platform,
+          kql: renderHuntKql(hunt, { ...base, platform }),
+          file: `${file}.kql`,
+        });
+      }
     }
   }
 
@@ -98,7 +128,6 @@ export function generateFromIndicators(read: ReadResult, options: GenerateOption
 
   const rules: GeneratedRule[] = [];
   const deliveries = new Map<string, Delivery>();
-  const watchlists = new Map<string, Watchlist>();
   const sentinel: KqlRenderOptions = { ...base, platform: 'sentinel' };
   for (const q of sentinelQueries) {
     const sized = sizeRules(

@@ -58,7 +58,9 @@ export function planHunts(allIndicators: Indicator[], options: PlanOptions = {})
   for (const indicator of indicators) {
     const kind = KIND_OF_TYPE[indicator.type];
     if (!kind) continue;
-    byKind.set(kind, [...(byKind.get(kind) ?? []), indicator]);
+    const list = byKind.get(kind);
+    if (list) list.push(indicator);
+    else byKind.set(kind, [indicator]);
   }
   const emails = indicators.filter((i) => i.type === 'email').length;
   if (emails > 0)

@@ -111,9 +111,19 @@ interface MatchKql {
 // Kusto's has_any considers at most 10,000 distinct values, so larger lists cannot use it as a pre-filter.
 const HAS_ANY_LIMIT = 10_000;
 
+/**
+ * Past this many values a list is written as one space-separated string and split in the query:
+ * one literal instead of thousands keeps the query short and cheap to parse. Canonical indicator
+ * values contain no spaces; a list where one does keeps the `dynamic([...])` form.
+ */
+export const PACKED_LIST_THRESHOLD = 1_000;
+
 function letStatement(name: string, values: string[], options: KqlRenderOptions): string {
   if (options.indicatorSource?.kind === 'watchlist') {
     return `let ${name} = toscalar(_GetWatchlist(${kqlString(options.indicatorSource.alias)}) | where ListName == ${kqlString(name)} | summarize make_set(SearchKey));`;
+  }
+  if (values.length > PACKED_LIST_THRESHOLD && !values.some((v) => /\s/.test(v))) {
+    return `let ${name} = split(${kqlString(values.join(' '))}, " ");`;
   }
   return `let ${name} = ${kqlDynamicStrings(values)};`;
 }
