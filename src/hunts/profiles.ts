@@ -1,6 +1,6 @@
 /**
  * Family behaviour profiles: data files (data/profiles/<family>.yaml), one per malware family, that
- * describe host behaviours to hunt on process-creation tables, each with its false-positive
+ * describe host behaviours to hunt (process creation, registry writes), each with its false-positive
  * scenarios as structured exclusions. A new family is a new file; no code changes.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -22,8 +22,8 @@ import type {
   Severity,
 } from './types.js';
 
-/** How each process-creation table is hunted: an extra selection, its connectors and columns. */
-export const PROCESS_CREATION_TABLES: Record<
+/** How each table a profile may hunt is used: an extra selection, its connectors and columns. */
+export const HUNT_TABLES: Record<
   string,
   { selection?: Condition; connectors: DataConnector[]; projectColumns: string[] }
 > = {
@@ -40,7 +40,16 @@ export const PROCESS_CREATION_TABLES: Record<
     ],
     projectColumns: ['EventID'],
   },
+  DeviceRegistryEvents: {
+    // value writes only: key creation and deletion do not carry the data a persistence hunt reads
+    selection: { field: 'DeviceRegistryEvents.ActionType', operator: 'equals', values: ['RegistryValueSet'] },
+    connectors: [{ connectorId: 'MicrosoftThreatProtection', dataTypes: ['DeviceRegistryEvents'] }],
+    projectColumns: ['ActionType', 'RegistryKey', 'RegistryValueName', 'RegistryValueData'],
+  },
 };
+
+/** Tables a hunt runs on when its profile does not name any: process creation in Defender and 4688. */
+export const DEFAULT_HUNT_TABLES = ['DeviceProcessEvents', 'SecurityEvent'];
 
 export const SEVERITIES: readonly Severity[] = ['Informational', 'Low', 'Medium', 'High'];
 
@@ -186,10 +195,9 @@ function parseHunt(src: YamlSource, node: Node, path: string): BehaviourHuntSpec
     src.report(get('id'), join(path, 'id'), 'expected lowercase letters, digits and -');
   const title = src.string(get('title'), join(path, 'title'));
   const description = src.string(get('description'), join(path, 'description'));
-  const tableNames = Object.keys(PROCESS_CREATION_TABLES);
   const tables = entries.has('tables')
-    ? checkedList(src, get('tables'), join(path, 'tables'), tableNames)
-    : tableNames;
+    ? checkedList(src, get('tables'), join(path, 'tables'), Object.keys(HUNT_TABLES))
+    : DEFAULT_HUNT_TABLES;
   const severity = checkedList(
     src,
     get('severity'),
@@ -338,7 +346,7 @@ export function behaviourHunts(profile: FamilyProfile, options: BehaviourHuntOpt
     if (!resolved) continue; // a selection made only of empty lists hunts nothing
     const { exclusions, scenarios } = profileExclusions(profile, spec, options.lists);
     for (const table of spec.tables) {
-      const tableSpec = PROCESS_CREATION_TABLES[table];
+      const tableSpec = HUNT_TABLES[table];
       const selection: Condition = tableSpec.selection ? { all: [tableSpec.selection, resolved] } : resolved;
       hunts.push({
         id: stableGuid('behaviour', profile.id, spec.id, table),

@@ -60,7 +60,7 @@ test('every behaviour hunt is complete and its KQL (selection plus exclusions) p
   for (const hunt of all) {
     assert.match(hunt.id, GUID);
     assert.equal(hunt.kind, 'behaviour');
-    assert.ok(['DeviceProcessEvents', 'SecurityEvent'].includes(hunt.table));
+    assert.ok(['DeviceProcessEvents', 'SecurityEvent', 'DeviceRegistryEvents'].includes(hunt.table));
     assert.ok(hunt.connectors.length > 0 && hunt.connectors.every((c) => c.dataTypes.includes(hunt.table)));
     assert.deepEqual(
       hunt.entityMappings.map((e) => e.entityType),
@@ -70,6 +70,7 @@ test('every behaviour hunt is complete and its KQL (selection plus exclusions) p
     const { query, skipped } = renderKql(hunt);
     assert.deepEqual(validateKql(query), [], query);
     if (hunt.table === 'SecurityEvent') assert.match(query, /EventID == 4688/);
+    if (hunt.table === 'DeviceRegistryEvents') assert.match(query, /ActionType =~ "RegistryValueSet"/);
     // every exclusion a scenario names is on the hunt
     const ids = new Set(hunt.exclusions.map((e) => e.id));
     for (const scenario of hunt.falsePositives)
@@ -84,7 +85,7 @@ test('hunt ids are stable across runs and differ per table', () => {
   const first = behaviourHunts(nanocore).map((h) => h.id);
   const second = behaviourHunts(nanocore).map((h) => h.id);
   assert.deepEqual(first, second);
-  const byTable = behaviourHunts(nanocore).filter((h) => h.title.includes('dhcpmon'));
+  const byTable = behaviourHunts(nanocore).filter((h) => h.title.includes('install name dhcpmon.exe'));
   assert.equal(byTable.length, 2);
   assert.notEqual(byTable[0].id, byTable[1].id);
 });
@@ -346,7 +347,7 @@ test('an invalid profile is rejected with file:line and the allowed values', () 
       );
       assert.match(
         lines[4],
-        /^profiles\/demo\.yaml:14: hunts\[0\]\.tables: unknown value 'Event' \(allowed: DeviceProcessEvents, SecurityEvent\)/,
+        /^profiles\/demo\.yaml:14: hunts\[0\]\.tables: unknown value 'Event' \(allowed: DeviceProcessEvents, SecurityEvent, DeviceRegistryEvents\)/,
       );
       return error instanceof YamlFileError;
     },
