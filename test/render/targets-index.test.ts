@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parse } from 'yaml';
 import { renderTarget, TARGETS } from '../../src/render/targets/index.js';
-import { CONTEXT, hunt, indicator, seedHunts } from './targets-support.js';
+import { sigmaMatches } from './targets-sigma-eval.js';
+import { CONTEXT, exclusion, hunt, indicator, seedHunts } from './targets-support.js';
 
 function mixedHunts() {
   return [
@@ -56,4 +58,60 @@ test('no hunt disappears silently: each hunt is in an output or named in a note,
       );
     }
   }
+});
+
+test('domain hunts over proxy or firewall tables also get a web-request form (Sigma, SPL, ES|QL)', () => {
+  const domains = [indicator('domain', 'theponzu.com')];
+  const hunts = [
+    hunt('domain', domains, { table: 'DnsEvents' }),
+    hunt('domain', domains, { table: 'CommonSecurityLog' }),
+  ];
+  const sigma = renderTarget('sigma', hunts, CONTEXT);
+  assert.deepEqual(
+    sigma.files.map((f) => f.path),
+    ['sigma/nanocore-rat-domain.yml', 'sigma/nanocore-rat-domain-web.yml'],
+  );
+  const web = parse(sigma.files[1].content) as {
+    id: string;
+    logsource: unknown;
+    detection: Record<string, unknown>;
+  };
+  assert.deepEqual(web.logsource, { category: 'proxy' });
+  assert.notEqual(web.id, (parse(sigma.files[0].content) as { id: string }).id);
+  assert.equal(sigmaMatches(web.detection, { 'cs-host': 'cdn.theponzu.com' }), true);
+  assert.equal(sigmaMatches(web.detection, { 'cs-host': 'theponzu.com.evil.net' }), false);
+  const spl = renderTarget('spl', hunts, CONTEXT);
+  const splWeb = spl.files.find((f) => f.path === 'spl/nanocore-rat-domain-web.tstats.spl')!;
+  assert.match(
+    splWeb.content,
+    /from datamodel=Web\.Web where earliest=-30d \(Web\.url_domain IN \("theponzu\.com", "\*\.theponzu\.com"\)\)/,
+  );
+  const esql = renderTarget('esql', hunts, CONTEXT);
+  const esqlWeb = esql.files.find((f) => f.path === 'esql/nanocore-rat-domain-web.esql')!;
+  assert.match(esqlWeb.content, /ENDS_WITH\(TO_LOWER\(url\.domain\), "\.theponzu\.com"\)/);
+  // A DNS-only domain detection has no web form.
+  assert.equal(renderTarget('sigma', [hunts[0]], CONTEXT).files.length, 1);
+});
+
+test('an exclusion that concerns only some merged tables is not applied to the merged rule, and is noted', () => {
+  const ips = [indicator('ipv4', '1.2.3.4', { port: 443 })];
+  const everywhere = exclusion('scanner', { field: 'srcIp', operator: 'equals', values: ['10.0.0.5'] });
+  const firewallOnly = exclusion(
+    'fw-blocked',
+    { field: 'action', operator: 'equals', values: ['deny'] },
+    { scope: ['CommonSecurityLog'] },
+  );
+  const hunts = [
+    hunt('ip', ips, { table: 'CommonSecurityLog', exclusions: [everywhere, firewallOnly] }),
+    hunt('ip', ips, { table: 'DeviceNetworkEvents', exclusions: [everywhere] }),
+  ];
+  const spl = renderTarget('spl', hunts, CONTEXT);
+  const tstats = spl.files.find((f) => f.path.endsWith('.tstats.spl'))!.content;
+  assert.match(tstats, /NOT \(All_Traffic\.src_ip="10\.0\.0\.5"\)/);
+  assert.doesNotMatch(tstats, /deny/);
+  assert.ok(
+    spl.notes.some(
+      (n) => n.huntId === hunts[0].id && /fw-blocked .* concerns only CommonSecurityLog/.test(n.message),
+    ),
+  );
 });

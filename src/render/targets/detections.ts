@@ -4,6 +4,8 @@
  * one detection there (one Sigma rule, one SPL search, …). Nothing is dropped: merged hunts are
  * named in notes, and their indicators, exclusions and scenarios are united.
  */
+
+import { exclusionApplies } from '../../hunts/exclusions.js';
 import type {
   Condition,
   Exclusion,
@@ -61,41 +63,52 @@ function detectionKey(hunt: Hunt): string {
   return hunt.kind === 'behaviour' ? `${base}|${JSON.stringify(hunt.selection ?? null)}` : base;
 }
 
-function exclusionApplies(exclusion: Exclusion, kind: HuntKind, tables: string[]): boolean {
-  return (
-    exclusion.scope.length === 0 ||
-    exclusion.scope.includes(kind) ||
-    tables.some((t) => exclusion.scope.includes(t))
-  );
-}
-
 function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
   const seen = new Map<string, T>();
   for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
   return [...seen.values()];
 }
 
+function describe(kind: HuntKind, family: string | null, indicators: Indicator[], tables: string[]): string {
+  const flagged = indicators.filter((i) => i.flags.length > 0).length;
+  const flagNote =
+    flagged > 0
+      ? ` ${flagged} of them are flagged (shared infrastructure, reserved or benign lists): review hits before calling them compromise.`
+      : '';
+  const plural = indicators.length === 1 ? '' : 's';
+  return (
+    `${family ? `${family}: ` : ''}${KIND_TITLES[kind]}, ${indicators.length} known indicator${plural}.${flagNote}` +
+    ` The same detection as huntforge's Sentinel hunts over ${tables.join(', ')}.`
+  );
+}
+
 function buildDetection(hunts: Hunt[], key: string): Omit<Detection, 'slug'> {
   const first = hunts[0];
   const tables = [...new Set(hunts.map((h) => h.table))];
   const remarks: string[] = [];
-  const exclusions = uniqueBy(
-    hunts.flatMap((h) => h.exclusions).filter((e) => exclusionApplies(e, first.kind, tables)),
-    (e) => e.id,
-  );
-  for (const exclusion of exclusions) {
-    const scopedTables = exclusion.scope.filter((s) => tables.includes(s));
-    if (
-      exclusion.scope.length > 0 &&
-      !exclusion.scope.includes(first.kind) &&
-      tables.length > scopedTables.length
-    ) {
-      remarks.push(
-        `exclusion ${exclusion.id} is scoped to ${scopedTables.join(', ')}; here it applies to the whole rule`,
-      );
+  // Each hunt's exclusions as the planner scoped them (kind and table).
+  const perHunt = hunts.map((h) => h.exclusions.filter((e) => exclusionApplies(e, h.kind, h.table)));
+  const candidates = uniqueBy(perHunt.flat(), (e) => e.id);
+  const exclusions: Exclusion[] = [];
+  for (const exclusion of candidates) {
+    const concerned = hunts.filter((_, i) => perHunt[i].some((e) => e.id === exclusion.id));
+    if (concerned.length === hunts.length) {
+      exclusions.push(exclusion);
+      continue;
     }
+    // Applying it to the merged rule would hide rows of the other tables' hunts too.
+    remarks.push(
+      `exclusion ${exclusion.id} (${exclusion.reason}) concerns only ${concerned.map((h) => h.table).join(', ')}; ` +
+        'not applied to the merged rule, which also covers other tables: expect its false positives',
+    );
   }
   const family = first.family;
+  const indicators = sortIndicators(
+    uniqueBy(
+      hunts.flatMap((h) => h.indicators),
+      indicatorKey,
+    ),
+  );
   const title =
     first.kind === 'behaviour' ? first.title : `${family ?? 'Unattributed'}: ${KIND_TITLES[first.kind]}`;
   const severity = hunts
@@ -108,13 +121,9 @@ function buildDetection(hunts: Hunt[], key: string): Omit<Detection, 'slug'> {
     family,
     hunts,
     title,
-    description: first.description,
-    indicators: sortIndicators(
-      uniqueBy(
-        hunts.flatMap((h) => h.indicators),
-        indicatorKey,
-      ),
-    ),
+    description:
+      first.kind === 'behaviour' ? first.description : describe(first.kind, family, indicators, tables),
+    indicators,
     exclusions,
     falsePositives: uniqueBy(
       hunts.flatMap((h) => h.falsePositives),
@@ -128,6 +137,15 @@ function buildDetection(hunts: Hunt[], key: string): Omit<Detection, 'slug'> {
     tables,
     remarks,
   };
+}
+
+/**
+ * Tables of a domain detection that see the names in connections or web requests rather than in
+ * DNS lookups (proxy/firewall logs, URL clicks): they call for a web-request form of the hunt.
+ */
+export function webDomainTables(detection: Detection): string[] {
+  if (detection.kind !== 'domain') return [];
+  return detection.tables.filter((table) => !/dns/i.test(table));
 }
 
 /** Hunts → detections, in the order their first hunt was planned. */
@@ -163,6 +181,11 @@ export function detectionNotes(detection: Detection, unit: string): TargetNote[]
     })),
     ...detection.remarks.map((message) => ({ huntId: first.id, message })),
   ];
+}
+
+/** Notes without repeats (a detection rendered in two forms may hit the same limit twice). */
+export function uniqueNotes(notes: TargetNote[]): TargetNote[] {
+  return uniqueBy(notes, (n) => `${n.huntId}\u0000${n.message}`);
 }
 
 /** Every distinct indicator of the hunts (for the indicator exports: STIX, MISP, Zeek, watchlist). */

@@ -6,7 +6,14 @@
 import type { Condition, Hunt } from '../../hunts/types.js';
 import type { Indicator } from '../../intel/types.js';
 import type { LogicalField } from '../../schemas/fields.js';
-import { allIndicators, type Detection, detectionNotes, groupDetections } from './detections.js';
+import {
+  allIndicators,
+  type Detection,
+  detectionNotes,
+  groupDetections,
+  uniqueNotes,
+  webDomainTables,
+} from './detections.js';
 import {
   domainNames,
   flagSummary,
@@ -156,10 +163,10 @@ function ipMatch(indicators: Indicator[], requirePort: boolean): string | null {
   return parts.length === 0 ? null : parts.join('\n    OR ');
 }
 
-function domainMatch(indicators: Indicator[]): string | null {
+function domainMatch(indicators: Indicator[], field: string): string | null {
   const names = domainNames(indicators);
   if (names.length === 0) return null;
-  const lowered = 'TO_LOWER(dns.question.name)';
+  const lowered = `TO_LOWER(${field})`;
   // Equal or subdomain.
   return [
     `${lowered} IN (${names.map(esqlString).join(', ')})`,
@@ -194,7 +201,13 @@ function hashMatch(indicators: Indicator[]): string | null {
 
 const LOOKBACK_UNITS = { d: 'days', h: 'hours', m: 'minutes' } as const;
 
-function renderQuery(detection: Detection, context: TargetContext, notes: TargetNote[]): string | null {
+/** `web`: a domain detection's web-request form (ECS `url.domain` instead of `dns.question.name`). */
+function renderQuery(
+  detection: Detection,
+  context: TargetContext,
+  notes: TargetNote[],
+  web = false,
+): string | null {
   const huntId = detection.hunts[0].id;
   const note = (message: string) => notes.push({ huntId, message });
   if (detection.kind === 'dns-then-connect') {
@@ -216,7 +229,7 @@ function renderQuery(detection: Detection, context: TargetContext, notes: Target
         detection.kind === 'ip'
           ? ipMatch(detection.indicators, detection.requirePort)
           : detection.kind === 'domain'
-            ? domainMatch(detection.indicators)
+            ? domainMatch(detection.indicators, web ? 'url.domain' : 'dns.question.name')
             : detection.kind === 'url'
               ? urlMatch(detection.indicators)
               : hashMatch(detection.indicators);
@@ -247,7 +260,8 @@ function renderQuery(detection: Detection, context: TargetContext, notes: Target
   lines.push(`| WHERE ${match}`);
   for (const exclusion of detection.exclusions) {
     try {
-      lines.push(`| WHERE NOT COALESCE(${conditionExpression(exclusion.condition, detection.kind)}, FALSE)`);
+      const kind = web ? 'url' : detection.kind;
+      lines.push(`| WHERE NOT COALESCE(${conditionExpression(exclusion.condition, kind)}, FALSE)`);
     } catch (error) {
       if (!(error instanceof NotExpressible)) throw error;
       note(
@@ -402,6 +416,11 @@ export function renderEsql(hunts: Hunt[], context: TargetContext): TargetOutput 
     output.notes.push(...detectionNotes(detection, 'ES|QL query'));
     const query = renderQuery(detection, context, output.notes);
     if (query !== null) output.files.push({ path: `esql/${detection.slug}.esql`, content: query });
+    const webQuery =
+      query !== null && webDomainTables(detection).length > 0
+        ? renderQuery(detection, context, output.notes, true)
+        : null;
+    if (webQuery !== null) output.files.push({ path: `esql/${detection.slug}-web.esql`, content: webQuery });
     if (detection.kind === 'domain' && detection.indicators.length > 0) {
       output.notes.push({
         huntId: detection.hunts[0].id,
@@ -410,6 +429,7 @@ export function renderEsql(hunts: Hunt[], context: TargetContext): TargetOutput 
       });
     }
   }
+  output.notes = uniqueNotes(output.notes);
   const indicators = allIndicators(hunts.filter((h) => h.kind !== 'behaviour'));
   if (indicators.length > 0) {
     const stem = slugify(context.source);

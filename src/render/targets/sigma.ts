@@ -8,7 +8,13 @@ import { stringify } from 'yaml';
 import type { Condition, ConditionOperator, Hunt } from '../../hunts/types.js';
 import type { Indicator } from '../../intel/types.js';
 import type { LogicalField } from '../../schemas/fields.js';
-import { type Detection, detectionNotes, groupDetections } from './detections.js';
+import {
+  type Detection,
+  detectionNotes,
+  groupDetections,
+  uniqueNotes,
+  webDomainTables,
+} from './detections.js';
 import {
   domainNames,
   flagSummary,
@@ -20,6 +26,7 @@ import {
   tacticSlug,
   techniqueSlug,
 } from './indicator-facts.js';
+import { uuidV5 } from './stable-id.js';
 import type { TargetContext, TargetNote, TargetOutput } from './types.js';
 
 /**
@@ -234,13 +241,13 @@ function ipSelection(indicators: Indicator[], requirePort: boolean): SigmaSearch
   return maps.length === 0 ? null : oneOrMany(maps);
 }
 
-function domainSelection(indicators: Indicator[]): SigmaSearch | null {
+function domainSelection(indicators: Indicator[], field: string): SigmaSearch | null {
   const names = domainNames(indicators);
   if (names.length === 0) return null;
   // Equal or subdomain: the exact name, or anything ending in `.name`.
   return [
-    { QueryName: oneOrMany(names.map(sigmaValue)) },
-    { 'QueryName|endswith': oneOrMany(names.map((n) => sigmaValue(`.${n}`))) },
+    { [field]: oneOrMany(names.map(sigmaValue)) },
+    { [`${field}|endswith`]: oneOrMany(names.map((n) => sigmaValue(`.${n}`))) },
   ];
 }
 
@@ -296,7 +303,17 @@ function references(detection: Detection): string[] {
   return [...refs].sort().slice(0, 50);
 }
 
-function renderRule(detection: Detection, context: TargetContext, notes: TargetNote[]): string | null {
+/** A domain detection's web-request form: the same names in proxy logs' `cs-host`. */
+interface WebVariant {
+  tables: string[];
+}
+
+function renderRule(
+  detection: Detection,
+  context: TargetContext,
+  notes: TargetNote[],
+  web?: WebVariant,
+): string | null {
   const huntId = detection.hunts[0].id;
   const note = (message: string) => notes.push({ huntId, message });
   if (detection.kind === 'dns-then-connect') {
@@ -305,7 +322,7 @@ function renderRule(detection: Detection, context: TargetContext, notes: TargetN
     );
     return null;
   }
-  const logsource = LOGSOURCES[detection.kind];
+  const logsource: LogSource = web ? { category: 'proxy' } : LOGSOURCES[detection.kind];
   const set = new SearchSet();
   let condition: string;
   if (detection.kind === 'behaviour') {
@@ -325,7 +342,7 @@ function renderRule(detection: Detection, context: TargetContext, notes: TargetN
       detection.kind === 'ip'
         ? ipSelection(detection.indicators, detection.requirePort)
         : detection.kind === 'domain'
-          ? domainSelection(detection.indicators)
+          ? domainSelection(detection.indicators, web ? 'cs-host' : 'QueryName')
           : detection.kind === 'url'
             ? urlSelection(detection.indicators)
             : hashSelection(detection.indicators);
@@ -359,15 +376,16 @@ function renderRule(detection: Detection, context: TargetContext, notes: TargetN
     ...detection.falsePositives.map((s) => s.title),
     ...flagged.map((i) => `${indicatorLabel(i)} is flagged (${flagSummary(i)})`),
   ].filter((t, i, all) => t.trim().length >= 2 && all.indexOf(t) === i);
-  const descriptionLines = [
+  const descriptionParts = [
     detection.description || detection.title,
-    ...flagged.map((i) => `Flagged: ${indicatorLabel(i)}: ${flagSummary(i)}`),
+    ...(web ? [`This form matches the names as web request hosts (seen by ${web.tables.join(', ')}).`] : []),
+    ...flagged.map((i) => `Flagged: ${indicatorLabel(i)}: ${flagSummary(i)}.`),
   ];
   const rule: Record<string, unknown> = {
-    title: detection.title.slice(0, 256),
-    id: detection.id,
+    title: `${detection.title}${web ? ' (web requests)' : ''}`.slice(0, 256),
+    id: web ? uuidV5(`${detection.id}:web`) : detection.id,
     status: 'experimental',
-    description: descriptionLines.join('\n').slice(0, 65535),
+    description: descriptionParts.join(' ').slice(0, 65535),
   };
   const refs = references(detection);
   if (refs.length > 0) rule.references = refs;
@@ -394,6 +412,12 @@ export function renderSigma(hunts: Hunt[], context: TargetContext): TargetOutput
     output.notes.push(...detectionNotes(detection, 'Sigma rule'));
     const content = renderRule(detection, context, output.notes);
     if (content !== null) output.files.push({ path: `sigma/${detection.slug}.yml`, content });
+    const webTables = webDomainTables(detection);
+    if (content !== null && webTables.length > 0) {
+      const web = renderRule(detection, context, output.notes, { tables: webTables });
+      if (web !== null) output.files.push({ path: `sigma/${detection.slug}-web.yml`, content: web });
+    }
   }
+  output.notes = uniqueNotes(output.notes);
   return output;
 }

@@ -6,7 +6,13 @@
 import type { Condition, Hunt } from '../../hunts/types.js';
 import type { Indicator } from '../../intel/types.js';
 import type { LogicalField } from '../../schemas/fields.js';
-import { type Detection, detectionNotes, groupDetections } from './detections.js';
+import {
+  type Detection,
+  detectionNotes,
+  groupDetections,
+  uniqueNotes,
+  webDomainTables,
+} from './detections.js';
 import {
   domainNames,
   flagSummary,
@@ -202,12 +208,12 @@ function ipMatch(indicators: Indicator[], requirePort: boolean, ref: FieldRef): 
   return parts.length === 0 ? null : parts.join(' OR ');
 }
 
-function domainMatch(indicators: Indicator[], ref: FieldRef): string | null {
+function domainMatch(indicators: Indicator[], ref: FieldRef, field: string): string | null {
   const names = domainNames(indicators);
   if (names.length === 0) return null;
   // Equal or subdomain: `query="x" OR query="*.x"`.
   const patterns = names.flatMap((n) => [splString(n), splString(`.${n}`, { before: true })]);
-  return valueList(ref('query'), patterns);
+  return valueList(ref(field), patterns);
 }
 
 function urlMatch(indicators: Indicator[], ref: FieldRef): string | null {
@@ -230,6 +236,7 @@ function indicatorMatch(
   ref: FieldRef,
   raw: boolean,
   notes: TargetNote[],
+  web: boolean,
 ): string | null {
   const inds = detection.indicators.filter((ind) => {
     if (!ind.value.includes('*')) return true;
@@ -243,7 +250,7 @@ function indicatorMatch(
     case 'ip':
       return ipMatch(inds, detection.requirePort, ref);
     case 'domain':
-      return domainMatch(inds, ref);
+      return domainMatch(inds, ref, web ? 'url_domain' : 'query');
     case 'url':
       return urlMatch(inds, ref);
     case 'hash':
@@ -258,7 +265,13 @@ interface Searches {
   raw: string;
 }
 
-function renderSearches(detection: Detection, context: TargetContext, notes: TargetNote[]): Searches | null {
+/** `web`: a domain detection's web-request form (CIM Web `url_domain` instead of DNS `query`). */
+function renderSearches(
+  detection: Detection,
+  context: TargetContext,
+  notes: TargetNote[],
+  web = false,
+): Searches | null {
   const huntId = detection.hunts[0].id;
   const note = (message: string) => notes.push({ huntId, message });
   if (detection.kind === 'dns-then-connect') {
@@ -267,7 +280,7 @@ function renderSearches(detection: Detection, context: TargetContext, notes: Tar
     );
     return null;
   }
-  const model = KIND_MODELS[detection.kind];
+  const model = web ? WEB : KIND_MODELS[detection.kind];
   const tstatsRef: FieldRef = (name) => `${model.dataset}.${name}`;
   const rawRef: FieldRef = (name) => name;
   let tstatsMatch: string | null;
@@ -281,8 +294,8 @@ function renderSearches(detection: Detection, context: TargetContext, notes: Tar
       tstatsMatch = compileCondition(detection.selection, model, tstatsRef);
       rawMatch = compileCondition(detection.selection, model, rawRef);
     } else {
-      tstatsMatch = indicatorMatch(detection, tstatsRef, false, notes);
-      rawMatch = indicatorMatch(detection, rawRef, true, []);
+      tstatsMatch = indicatorMatch(detection, tstatsRef, false, notes, web);
+      rawMatch = indicatorMatch(detection, rawRef, true, [], web);
     }
   } catch (error) {
     if (!(error instanceof NotExpressible)) throw error;
@@ -341,10 +354,15 @@ export function renderSpl(hunts: Hunt[], context: TargetContext): TargetOutput {
   const output: TargetOutput = { target: 'spl', files: [], notes: [] };
   for (const detection of groupDetections(hunts)) {
     output.notes.push(...detectionNotes(detection, 'SPL search'));
-    const searches = renderSearches(detection, context, output.notes);
-    if (!searches) continue;
-    output.files.push({ path: `spl/${detection.slug}.tstats.spl`, content: searches.tstats });
-    output.files.push({ path: `spl/${detection.slug}.raw.spl`, content: searches.raw });
+    const forms = [{ suffix: '', web: false }];
+    if (webDomainTables(detection).length > 0) forms.push({ suffix: '-web', web: true });
+    for (const { suffix, web } of forms) {
+      const searches = renderSearches(detection, context, output.notes, web);
+      if (!searches) break;
+      output.files.push({ path: `spl/${detection.slug}${suffix}.tstats.spl`, content: searches.tstats });
+      output.files.push({ path: `spl/${detection.slug}${suffix}.raw.spl`, content: searches.raw });
+    }
   }
+  output.notes = uniqueNotes(output.notes);
   return output;
 }
