@@ -76,5 +76,5 @@ async function loadDefaultCredential(): Promise<TokenCredentialLike> {
 
 function firstLine(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  return message.split('\n')[0].trim();
+  return message.split('\n')[0].trim().replace(/\.+$/, '');
 }

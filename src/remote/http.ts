@@ -178,12 +178,12 @@ const STATUS_HINTS: Record<number, string> = {
 };
 
 function networkError(req: HttpRequest, err: unknown, timeoutMs: number, attempts: number): ServiceError {
-  const e = err as Error & { cause?: { code?: string } };
+  const e = err as Error & { cause?: { code?: string; message?: string } };
   const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
   const host = safeHost(req.url);
   const reason = timedOut
     ? `no answer from ${host} within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
-    : `could not reach ${host} (${e.cause?.code ?? e.message})`;
+    : `could not reach ${host} (${e.cause?.code ?? e.cause?.message ?? e.message})`;
   return new ServiceError(
     redact(`${req.service}: ${reason}${attempts > 1 ? ` after ${attempts} attempts` : ''}`, req.secrets),
     req.service,
