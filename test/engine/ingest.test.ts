@@ -347,3 +347,37 @@ describe('unusable input', () => {
     }
   });
 });
+
+describe('lazy mode', () => {
+  test('views over the files have the same shape and rows as loaded tables', async () => {
+    const paths = [
+      fixture('json'),
+      fixture('csv'),
+      fixture('cef'),
+      fixture('zeek-tsv'),
+      fixture('zeek-json', 'conn.log'),
+      fixture('custom'),
+    ];
+    const loaded = await openDatabase();
+    const lazy = await openDatabase();
+    try {
+      const window = { since: new Date('2025-01-01T00:00:00Z') };
+      await ingestLogs(loaded, paths, window);
+      const report = await ingestLogs(lazy, paths, { ...window, lazy: true });
+      assert.ok(report.files.every((f) => f.lazy === true));
+      const kinds = await lazy.query<{ table_name: string; table_type: string }>(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1",
+      );
+      assert.ok(kinds.length >= 6 && kinds.every((k) => k.table_type === 'VIEW'));
+      for (const table of await loaded.tableNames()) {
+        assert.deepEqual(await columnTypes(lazy, table), await columnTypes(loaded, table), table);
+        const dump = async (db: HuntDatabase) =>
+          (await db.query(`SELECT * FROM "${table}"`)).map((r) => JSON.stringify(r)).sort();
+        assert.deepEqual(await dump(lazy), await dump(loaded), table);
+      }
+    } finally {
+      loaded.close();
+      lazy.close();
+    }
+  });
+});

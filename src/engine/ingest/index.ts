@@ -6,8 +6,9 @@ import { UserFacingError } from '../../cli/command.js';
 import type { HuntDatabase } from '../database.js';
 import { type ClassifiedFile, classifyFile } from './classify.js';
 import { discoverFiles } from './discover.js';
-import { ingestFile } from './ingest-file.js';
+import { createViews, ingestFile } from './ingest-file.js';
 import { findIngested, recordIngested } from './ledger.js';
+import type { LoadPlan } from './load.js';
 import type { TargetTable } from './target-table.js';
 import type { IngestedFile, IngestOptions, IngestReport } from './types.js';
 
@@ -42,6 +43,7 @@ export async function ingestLogs(
 
   const report: IngestReport = { tables: [], files: [], warnings: [] };
   const tables = new Map<string, TargetTable>();
+  const lazyPlans = options.lazy && !db.path ? new Map<string, LoadPlan[]>() : undefined;
   for (const [index, file] of files.entries()) {
     const entry: IngestedFile = {
       path: file.path,
@@ -64,12 +66,13 @@ export async function ingestLogs(
       continue;
     }
     try {
-      await ingestFile(db, file, index, tables, options, entry, report.warnings, (fraction) => {
+      const onFraction = (fraction: number) => {
         // readers estimate differently (CEF parse, then DuckDB's load): never step back
         if (fraction <= fileFraction) return;
         fileFraction = fraction;
         progress(index, file.size * fraction);
-      });
+      };
+      await ingestFile(db, file, index, tables, options, entry, report.warnings, onFraction, lazyPlans);
       if (db.path) await recordIngested(db, file, file.table, entry.rows);
     } catch (err) {
       // a file DuckDB cannot read at all (corrupt gzip, broken JSON array) is reported, the rest goes on
@@ -84,6 +87,8 @@ export async function ingestLogs(
     bytesDone += file.size;
     progress(index + 1);
   }
+
+  if (lazyPlans) await createViews(db, tables, lazyPlans);
 
   for (const entry of report.files) {
     let table = report.tables.find((t) => t.name === entry.table);

@@ -8,7 +8,7 @@ import { cefSource } from './cef-source.js';
 import type { ClassifiedFile } from './classify.js';
 import { bundledColumns, type ColumnDef } from './columns.js';
 import { findBadJsonLines } from './lines.js';
-import { loadInto, mapColumns, newColumnType, type Source } from './load.js';
+import { type LoadPlan, loadInto, mapColumns, newColumnType, planLoad, type Source } from './load.js';
 import {
   type ColumnLookup,
   csvSource,
@@ -20,6 +20,7 @@ import {
   readRejects,
   rejectTables,
 } from './readers.js';
+import { quoteIdent, quoteLiteral } from './sql.js';
 import { TargetTable } from './target-table.js';
 import type { IngestedFile, IngestOptions } from './types.js';
 import { zeekSource } from './zeek.js';
@@ -33,18 +34,32 @@ export async function ingestFile(
   entry: IngestedFile,
   warnings: string[],
   onFraction: (fraction: number) => void,
+  /** Set in lazy mode: the per-file SELECTs each view will be made of. */
+  lazyPlans?: Map<string, LoadPlan[]>,
 ): Promise<void> {
   const known = tables.get(file.table);
   const lookup: ColumnLookup = (name) => known?.column(name) ?? bundledLookup(file.table, name);
+  const lazy =
+    lazyPlans !== undefined && (known ? !known.materialized : !(await tableExists(db, file.table)));
+  const openTable = async (initial: ColumnDef[] = []) => {
+    const table = lazy
+      ? TargetTable.virtual(db, file.table, initial)
+      : await TargetTable.open(db, file.table, initial);
+    tables.set(file.table, table);
+    return table;
+  };
   if (file.size === 0) {
     // an empty file is fine; its table still exists for hunts to run on
-    if (!known && bundledColumnMap(file.table))
-      tables.set(file.table, await TargetTable.open(db, file.table));
+    if (!known && bundledColumnMap(file.table)) await openTable();
     return;
   }
 
-  const rejects: RejectTables = rejectTables();
-  const cleanup: (() => Promise<void>)[] = [() => dropRejects(db, rejects)];
+  // a view reads its files at every query: no reject tables, and temporary files stay until close()
+  const rejects: RejectTables | undefined = lazy ? undefined : rejectTables();
+  const cleanup: (() => Promise<void>)[] = rejects ? [() => dropRejects(db, rejects)] : [];
+  const removeLater = (path: string) => {
+    if (!lazy) cleanup.push(() => rm(path, { force: true }));
+  };
   try {
     let source: Source;
     let parserMalformed: { count: number; first: string[] } = { count: 0, first: [] };
@@ -60,14 +75,14 @@ export async function ingestFile(
         let path = file.path;
         if (file.gzip) {
           path = await gunzipToTemp(db, file.path, index);
-          cleanup.push(() => rm(path, { force: true }));
+          removeLater(path);
         }
         source = await parquetSource(db, path);
         break;
       }
       case 'cef': {
         const cef = await cefSource(db, file, (f) => onFraction(f * 0.8));
-        cleanup.push(() => rm(cef.tempFile, { force: true }));
+        removeLater(cef.tempFile);
         source = cef;
         parserMalformed = { count: cef.malformed, first: cef.firstMalformed };
         break;
@@ -78,14 +93,21 @@ export async function ingestFile(
         break;
     }
 
-    let table = tables.get(file.table);
-    if (!table) {
-      const initial = mapColumns(() => undefined, source.columns).map(({ source: col, target }) => ({
-        name: target,
-        type: newColumnType(col, target),
-      }));
-      table = await TargetTable.open(db, file.table, initial);
-      tables.set(file.table, table);
+    const table =
+      tables.get(file.table) ??
+      (await openTable(
+        mapColumns(() => undefined, source.columns).map(({ source: col, target }) => ({
+          name: target,
+          type: newColumnType(col, target),
+        })),
+      ));
+
+    if (lazyPlans && !table.materialized) {
+      const plan = await planLoad(table, source, options, true);
+      if (plan) lazyPlans.set(table.name, [...(lazyPlans.get(table.name) ?? []), plan]);
+      for (const w of plan?.warnings ?? []) warnings.push(`${file.path}: ${w}`);
+      entry.lazy = true;
+      return;
     }
 
     const result = await loadInto(db, table, source, options, (sql) => runWithProgress(db, sql, onFraction));
@@ -94,7 +116,7 @@ export async function ingestFile(
 
     entry.malformed += parserMalformed.count;
     entry.firstMalformed.push(...parserMalformed.first);
-    if (file.format === 'csv' || file.format === 'zeek-tsv') {
+    if (rejects && (file.format === 'csv' || file.format === 'zeek-tsv')) {
       const rejected = await readRejects(db, rejects, file.path);
       entry.malformed += rejected.count;
       entry.firstMalformed.push(...rejected.first);
@@ -148,5 +170,39 @@ async function runWithProgress(
   } finally {
     clearInterval(timer);
     await db.run(`SET preserve_insertion_order = ${keep}`);
+  }
+}
+
+async function tableExists(db: HuntDatabase, name: string): Promise<boolean> {
+  const rows = await db.query(
+    `SELECT 1 FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ${quoteLiteral(name)}`,
+  );
+  return rows.length > 0;
+}
+
+/** Lazy mode: each table becomes a view, the UNION ALL of its files' SELECTs in the table's final shape. */
+export async function createViews(
+  db: HuntDatabase,
+  tables: Map<string, TargetTable>,
+  plans: Map<string, LoadPlan[]>,
+): Promise<void> {
+  for (const table of tables.values()) {
+    if (table.materialized) continue;
+    const columns = table.allColumns();
+    const shaped = (plan: LoadPlan) =>
+      columns
+        .map((c) => {
+          const name = quoteIdent(c.name);
+          return plan.targets.includes(name)
+            ? `CAST(${name} AS ${c.type}) AS ${name}`
+            : `NULL::${c.type} AS ${name}`;
+        })
+        .join(', ');
+    const parts = (plans.get(table.name) ?? []).map((plan) => `SELECT ${shaped(plan)} FROM (${plan.select})`);
+    if (parts.length === 0)
+      parts.push(
+        `SELECT ${columns.map((c) => `NULL::${c.type} AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`,
+      );
+    await db.run(`CREATE OR REPLACE VIEW ${quoteIdent(table.name)} AS ${parts.join(' UNION ALL ')}`);
   }
 }

@@ -61,13 +61,25 @@ export function newColumnType(source: SourceColumn, target: string): string {
   return looksLikeTime && type === 'VARCHAR' ? 'TIMESTAMP' : type;
 }
 
-export async function loadInto(
-  db: HuntDatabase,
+/** The SELECT that reads a file's rows in their table's shape, and the columns it fills. */
+export interface LoadPlan {
+  /** Quoted target column names, in SELECT order. */
+  targets: string[];
+  select: string;
+  warnings: string[];
+}
+
+/**
+ * Maps and converts a source's columns to its table (adding extra columns to the table as needed)
+ * and applies the since/until window. `dropEmptyRows` leaves rows of nulls out instead of keeping
+ * them for counting, for views that are never loaded.
+ */
+export async function planLoad(
   table: TargetTable,
   source: Source,
   window: TimeWindow,
-  run: (sql: string) => Promise<number> = (sql) => db.run(sql),
-): Promise<LoadResult> {
+  dropEmptyRows = false,
+): Promise<LoadPlan | undefined> {
   const warnings: string[] = [];
   const mapped = mapColumns((name) => table.column(name), source.columns);
   if (source.columns.length > mapped.length) {
@@ -88,34 +100,52 @@ export async function loadInto(
       `${convertExpr(`src.${quoteIdent(col.name)}`, col.type, column.type)} AS ${quoteIdent(column.name)}`,
     );
   }
-  if (targets.length === 0) return { rows: 0, emptyRows: 0, warnings };
+  if (targets.length === 0) return undefined;
 
-  const conditions: string[] = [];
+  const inWindow: string[] = [];
   // TimeGenerated bounds the window; a Defender export with only Timestamp is bounded by that
   const time = ['TimeGenerated', 'Timestamp']
     .map((name) => table.column(name))
     .find((c) => c && targets.includes(quoteIdent(c.name)));
   if ((window.since || window.until) && !time) {
     warnings.push(`--since/--until not applied to ${table.name}: the file has no TimeGenerated or Timestamp`);
-  } else if (time && (window.since || window.until)) {
-    const bounds: string[] = [];
-    if (window.since) bounds.push(`${quoteIdent(time.name)} >= ${timestampLiteral(window.since)}`);
-    if (window.until) bounds.push(`${quoteIdent(time.name)} < ${timestampLiteral(window.until)}`);
-    conditions.push(`(${bounds.join(' AND ')})`);
-    // keep rows of nulls so that they are still counted as malformed below
-    if (source.emptyRowsAreMalformed) conditions.push(`(${allNull(targets)})`);
+  } else if (time) {
+    if (window.since) inWindow.push(`${quoteIdent(time.name)} >= ${timestampLiteral(window.since)}`);
+    if (window.until) inWindow.push(`${quoteIdent(time.name)} < ${timestampLiteral(window.until)}`);
   }
-  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' OR ')}` : '';
+  let where = '';
+  if (source.emptyRowsAreMalformed && dropEmptyRows) {
+    where = ` WHERE NOT (${allNull(targets)})${inWindow.map((c) => ` AND ${c}`).join('')}`;
+  } else if (inWindow.length > 0) {
+    // rows of nulls are kept so that they are counted as malformed after the load
+    const keepEmpty = source.emptyRowsAreMalformed ? ` OR (${allNull(targets)})` : '';
+    where = ` WHERE (${inWindow.join(' AND ')})${keepEmpty}`;
+  }
+  return {
+    targets,
+    select: `SELECT * FROM (SELECT ${exprs.join(', ')} FROM (${source.sql}) AS src)${where}`,
+    warnings,
+  };
+}
+
+export async function loadInto(
+  db: HuntDatabase,
+  table: TargetTable,
+  source: Source,
+  window: TimeWindow,
+  run: (sql: string) => Promise<number> = (sql) => db.run(sql),
+): Promise<LoadResult> {
+  const plan = await planLoad(table, source, window);
+  if (!plan) return { rows: 0, emptyRows: 0, warnings: [] };
   const inserted = await run(
-    `INSERT INTO ${quoteIdent(table.name)} (${targets.join(', ')}) ` +
-      `SELECT * FROM (SELECT ${exprs.join(', ')} FROM (${source.sql}) AS src)${where}`,
+    `INSERT INTO ${quoteIdent(table.name)} (${plan.targets.join(', ')}) ${plan.select}`,
   );
   let emptyRows = 0;
   if (source.emptyRowsAreMalformed) {
     const all = table.allColumns().map((c) => quoteIdent(c.name));
     emptyRows = await db.run(`DELETE FROM ${quoteIdent(table.name)} WHERE ${allNull(all)}`);
   }
-  return { rows: inserted - emptyRows, emptyRows, warnings };
+  return { rows: inserted - emptyRows, emptyRows, warnings: plan.warnings };
 }
 
 function allNull(columns: string[]): string {

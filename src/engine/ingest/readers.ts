@@ -58,7 +58,9 @@ export function rejectTables(): RejectTables {
   return { errors: `hf_reject_errors_${rejectCounter}`, scans: `hf_reject_scans_${rejectCounter}` };
 }
 
-export function rejectArgs(rejects: RejectTables): string {
+/** Reader options that set malformed rows aside in reject tables (or just skip them, for views). */
+export function rejectArgs(rejects: RejectTables | undefined): string {
+  if (!rejects) return 'ignore_errors=true';
   return `store_rejects=true, rejects_table=${quoteLiteral(rejects.errors)}, rejects_scan=${quoteLiteral(rejects.scans)}`;
 }
 
@@ -66,7 +68,7 @@ export async function csvSource(
   db: HuntDatabase,
   file: ClassifiedFile,
   lookup: ColumnLookup,
-  rejects: RejectTables,
+  rejects: RejectTables | undefined,
 ): Promise<Source> {
   const args = `${quoteLiteral(file.path)}, header=true, max_line_size=16777216, ${rejectArgs(rejects)}`;
   const sniffed = await describe(db, `SELECT * FROM read_csv(${args})`);

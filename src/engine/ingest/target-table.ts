@@ -13,7 +13,22 @@ export class TargetTable {
     /** Column by lower-cased name (DuckDB names are case-insensitive). */
     private readonly columns: Map<string, ColumnDef>,
     private readonly bundled: Set<string>,
+    /** False for a table that will be a view over its files: columns are only tracked, not altered. */
+    readonly materialized = true,
   ) {}
+
+  /** A table shape without a DuckDB table behind it (yet), for views over files. */
+  static virtual(db: HuntDatabase, name: string, initial: ColumnDef[] = []): TargetTable {
+    const bundled = bundledColumns(name) ?? [];
+    const columns = bundled.length > 0 ? bundled : dedupe(initial);
+    return new TargetTable(
+      db,
+      name,
+      new Map(columns.map((c) => [c.name.toLowerCase(), { ...c }])),
+      new Set(bundled.map((c) => c.name.toLowerCase())),
+      false,
+    );
+  }
 
   /** Opens the table, creating it from the bundled schema (or `initial` columns) when missing. */
   static async open(db: HuntDatabase, name: string, initial: ColumnDef[] = []): Promise<TargetTable> {
@@ -52,7 +67,8 @@ export class TargetTable {
   async ensureColumn(name: string, type: string): Promise<ColumnDef> {
     const existing = this.column(name);
     if (!existing) {
-      await this.db.run(`ALTER TABLE ${quoteIdent(this.name)} ADD COLUMN ${quoteIdent(name)} ${type}`);
+      if (this.materialized)
+        await this.db.run(`ALTER TABLE ${quoteIdent(this.name)} ADD COLUMN ${quoteIdent(name)} ${type}`);
       const added = { name, type };
       this.columns.set(name.toLowerCase(), added);
       return added;
@@ -60,9 +76,10 @@ export class TargetTable {
     if (this.bundled.has(name.toLowerCase()) || existing.type === type) return existing;
     const wider = widerType(existing.type, type);
     if (wider !== existing.type) {
-      await this.db.run(
-        `ALTER TABLE ${quoteIdent(this.name)} ALTER COLUMN ${quoteIdent(existing.name)} TYPE ${wider}`,
-      );
+      if (this.materialized)
+        await this.db.run(
+          `ALTER TABLE ${quoteIdent(this.name)} ALTER COLUMN ${quoteIdent(existing.name)} TYPE ${wider}`,
+        );
       existing.type = wider;
     }
     return existing;

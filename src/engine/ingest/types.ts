@@ -15,6 +15,13 @@ export interface IngestOptions {
   /** Keep only events before this time. */
   until?: Date;
   onProgress?: (progress: IngestProgress) => void;
+  /**
+   * Make each table a view over its files instead of loading their rows: nothing is read up front, and
+   * every query reads the files again (only the columns it uses). For a one-shot hunt on an in-memory
+   * database; rows and malformed records are then not counted. Ignored for a database file (`--db`),
+   * whose tables must outlive the files.
+   */
+  lazy?: boolean;
 }
 
 /** How a file was read. */
@@ -30,6 +37,8 @@ export interface IngestedFile {
   malformed: number;
   /** The first few malformed records as "file:line reason". */
   firstMalformed: string[];
+  /** True when the file backs a view (lazy mode): rows and malformed were not counted. */
+  lazy?: boolean;
 }
 
 export interface IngestReport {

@@ -219,7 +219,7 @@ function mapping(kind: ZeekLog): [string, string][] {
 async function zeekRecords(
   file: ClassifiedFile,
   kind: ZeekLog,
-  rejects: RejectTables,
+  rejects: RejectTables | undefined,
 ): Promise<{ sql: string; emptyRowsAreMalformed: boolean }> {
   const wanted = FIELDS[kind];
   const present = `(${wanted
@@ -249,7 +249,7 @@ async function zeekRecords(
 export async function zeekSource(
   db: HuntDatabase,
   file: ClassifiedFile,
-  rejects: RejectTables,
+  rejects: RejectTables | undefined,
 ): Promise<Source> {
   const kind = file.zeek ?? 'dns';
   const records = await zeekRecords(file, kind, rejects);
