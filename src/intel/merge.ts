@@ -13,8 +13,9 @@ export function indicatorKey(i: Pick<Indicator, 'type' | 'value' | 'port'>): str
 }
 
 export class IndicatorMerger {
-  // One map per type, keyed by value (or `value port`): no extra key string for port-less indicators.
-  private readonly byType = new Map<string, Map<string, Indicator>>();
+  // One map per type keyed by value; the same address with several ports shares one entry holding a
+  // list, so no key string is built per ip:port indicator.
+  private readonly byType = new Map<string, Map<string, Indicator | Indicator[]>>();
   private readonly order: Indicator[] = [];
 
   add(next: Indicator): void {
@@ -23,14 +24,18 @@ export class IndicatorMerger {
       map = new Map();
       this.byType.set(next.type, map);
     }
-    const key = next.port === null ? next.value : [next.value, next.port].join(' ');
-    const current = map.get(key);
-    if (current === undefined) {
-      map.set(key, next);
-      this.order.push(next);
-      return;
+    const entry = map.get(next.value);
+    if (entry === undefined) {
+      map.set(next.value, next);
+    } else if (!Array.isArray(entry)) {
+      if (entry.port === next.port) return mergeInto(entry, next);
+      map.set(next.value, [entry, next]);
+    } else {
+      const same = entry.find((i) => i.port === next.port);
+      if (same) return mergeInto(same, next);
+      entry.push(next);
     }
-    mergeInto(current, next);
+    this.order.push(next);
   }
 
   get size(): number {

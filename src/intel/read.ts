@@ -256,6 +256,14 @@ async function feedLines(
       skippingLongLine = false;
       return;
     }
+    if (line.length > maxLineLength) {
+      sink.reject(
+        `${sink.file}:${lineNumber}`,
+        `line is longer than ${maxLineLength} characters`,
+        excerpt(line),
+      );
+      return;
+    }
     const end = line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
     reader.line(end === line.length ? line : line.slice(0, end), lineNumber);
   };

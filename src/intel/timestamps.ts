@@ -12,6 +12,8 @@ const EPOCH = /^\d{9,10}(?:\.\d+)?$/;
 export function toIsoUtc(raw: unknown): string | null {
   if (typeof raw === 'number') return fromMillis(raw * 1000);
   if (typeof raw !== 'string') return null;
+  const fast = threatFoxFast(raw);
+  if (fast !== undefined) return fast;
   const text = raw.trim();
   if (text === '' || text === 'None' || text === 'null') return null;
   const tf = THREATFOX.exec(text);
@@ -22,6 +24,19 @@ export function toIsoUtc(raw: unknown): string | null {
   if (!/^\d{4}-\d{2}-\d{2}T/.test(text)) return null;
   const zoned = /(?:[zZ]|[+-]\d{2}:?\d{2})$/.test(text) ? text : `${text}Z`;
   return fromMillis(Date.parse(zoned));
+}
+
+/** `YYYY-MM-DD HH:MM:SS` with optional ` UTC`, checked by character codes; undefined if not that shape. */
+function threatFoxFast(text: string): string | null | undefined {
+  const n = text.length;
+  if (n !== 19 && !(n === 23 && text.endsWith(' UTC'))) return undefined;
+  for (let i = 0; i < 19; i++) {
+    const c = text.charCodeAt(i);
+    const expected = i === 4 || i === 7 ? 45 : i === 10 ? 32 : i === 13 || i === 16 ? 58 : -1;
+    if (expected === -1 ? c < 48 || c > 57 : c !== expected) return undefined;
+  }
+  // join() builds a flat string; a template would keep a tree of pieces alive per timestamp.
+  return validated([text.slice(0, 10), 'T', text.slice(11, 19), 'Z'].join(''));
 }
 
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
