@@ -28,11 +28,17 @@ export class IndicatorMerger {
     if (entry === undefined) {
       map.set(next.value, next);
     } else if (!Array.isArray(entry)) {
-      if (entry.port === next.port) return mergeInto(entry, next);
+      if (entry.port === next.port) {
+        mergeInto(entry, next);
+        return;
+      }
       map.set(next.value, [entry, next]);
     } else {
       const same = entry.find((i) => i.port === next.port);
-      if (same) return mergeInto(same, next);
+      if (same) {
+        mergeInto(same, next);
+        return;
+      }
       entry.push(next);
     }
     this.order.push(next);
