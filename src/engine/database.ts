@@ -30,7 +30,7 @@ export interface HuntDatabase {
   query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
   /** Runs a statement and returns the number of rows it changed. */
   run(sql: string, params?: QueryParams): Promise<number>;
-  /** Names of the log tables (huntforge's own bookkeeping tables left out). */
+  /** Names of the log tables, views over files (lazy ingestion) included, huntforge's bookkeeping left out. */
   tableNames(): Promise<string[]>;
   close(): void;
 }
@@ -71,7 +71,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<H
     },
     async tableNames(): Promise<string[]> {
       const reader = await connection.runAndReadAll(
-        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary AND NOT starts_with(table_name, '_huntforge') ORDER BY 1",
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary AND NOT starts_with(table_name, '_huntforge') " +
+          "UNION SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT temporary AND NOT internal ORDER BY 1",
       );
       return reader.getRowObjectsJS().map((r) => String(r.table_name));
     },

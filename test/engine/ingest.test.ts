@@ -369,6 +369,7 @@ describe('lazy mode', () => {
         "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1",
       );
       assert.ok(kinds.length >= 6 && kinds.every((k) => k.table_type === 'VIEW'));
+      assert.deepEqual(await lazy.tableNames(), await loaded.tableNames());
       for (const table of await loaded.tableNames()) {
         assert.deepEqual(await columnTypes(lazy, table), await columnTypes(loaded, table), table);
         const dump = async (db: HuntDatabase) =>
