@@ -115,3 +115,40 @@ test('an exclusion that concerns only some merged tables is not applied to the m
     ),
   );
 });
+
+test('a behaviour hunt on SecurityEvent (4688 filter) and its DeviceProcessEvents twin are one detection; registry ones are noted', () => {
+  const selection = { field: 'process' as const, operator: 'equals' as const, values: ['dhcpmon.exe'] };
+  const hunts = [
+    hunt('behaviour', [], { table: 'DeviceProcessEvents', selection }),
+    hunt('behaviour', [], {
+      table: 'SecurityEvent',
+      selection: {
+        all: [{ field: 'SecurityEvent.EventID', operator: 'equals', values: ['4688'] }, selection],
+      },
+    }),
+    hunt('behaviour', [], {
+      table: 'DeviceRegistryEvents',
+      title: 'Run key',
+      selection: {
+        all: [
+          { field: 'DeviceRegistryEvents.ActionType', operator: 'equals', values: ['RegistryValueSet'] },
+          { field: 'DeviceRegistryEvents.RegistryKey', operator: 'endswith', values: ['\\Run'] },
+        ],
+      },
+    }),
+  ];
+  for (const target of ['sigma', 'spl', 'esql']) {
+    const output = renderTarget(target, hunts, CONTEXT);
+    const perForm = target === 'spl' ? 2 : 1;
+    assert.equal(output.files.length, perForm, `${target}: ${output.files.map((f) => f.path).join(', ')}`);
+    assert.doesNotMatch(output.files[0].content, /4688|EventID/);
+    assert.ok(
+      output.notes.some((n) => n.huntId === hunts[1].id && /rendered together with hunt/.test(n.message)),
+    );
+    assert.ok(
+      output.notes.some(
+        (n) => n.huntId === hunts[2].id && /DeviceRegistryEvents is not process creation/.test(n.message),
+      ),
+    );
+  }
+});

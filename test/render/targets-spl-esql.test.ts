@@ -51,10 +51,15 @@ test('SPL: domains match the name and its subdomains (query="x" OR query="*.x")'
 
 test('SPL: exclusions become NOT (...), behaviour hunts use Endpoint.Processes, unknown fields are notes', () => {
   const behaviour = hunt('behaviour', [], {
+    table: 'DeviceProcessEvents',
     selection: { field: 'parentProcess', operator: 'equals', values: ['wscript.exe'] },
     exclusions: [
       exclusion('signed-updater', { field: 'commandLine', operator: 'contains', values: ['/update'] }),
-      exclusion('regex-one', { field: 'commandLine', operator: 'regex', values: ['a.+b'] }),
+      exclusion('defender-only', {
+        field: 'DeviceProcessEvents.ProcessIntegrityLevel',
+        operator: 'equals',
+        values: ['System'],
+      }),
     ],
   });
   const output = renderSpl([behaviour], CONTEXT);
@@ -63,7 +68,31 @@ test('SPL: exclusions become NOT (...), behaviour hunts use Endpoint.Processes, 
     tstats,
     /from datamodel=Endpoint\.Processes where earliest=-30d \(Processes\.parent_process_name="wscript\.exe"\) NOT \(Processes\.process="\*\/update\*"\) by /,
   );
-  assert.ok(output.notes.some((n) => /exclusion regex-one .* not applied in SPL/.test(n.message)));
+  assert.ok(output.notes.some((n) => /exclusion defender-only .* not applied in SPL/.test(n.message)));
+});
+
+test('SPL: regular expressions and literal * go to a | where with match(), after tstats and in the raw search', () => {
+  const behaviour = hunt('behaviour', [], {
+    table: 'DeviceProcessEvents',
+    selection: {
+      all: [
+        { field: 'process', operator: 'equals', values: ['schtasks.exe'] },
+        { field: 'commandLine', operator: 'regex', values: ['(?i)\\temp\\tmp[0-9a-f]{1,8}\\.tmp'] },
+      ],
+    },
+    exclusions: [exclusion('star', { field: 'commandLine', operator: 'contains', values: ['*ok*'] })],
+  });
+  const output = renderSpl([behaviour], CONTEXT);
+  const tstats = file(output, '.tstats.spl');
+  const raw = file(output, '.raw.spl');
+  const where =
+    '| where (match(coalesce(process_name, ""), "(?i)^schtasks\\\\.exe$") AND match(coalesce(process, ""), "(?i)\\\\temp\\\\tmp[0-9a-f]{1,8}\\\\.tmp")) AND NOT (match(coalesce(process, ""), "(?i)\\\\*ok\\\\*"))';
+  assert.ok(tstats.includes(`| rename Processes.* as *\n${where}\n`), tstats);
+  assert.match(tstats, /from datamodel=Endpoint\.Processes where earliest=-30d by /);
+  assert.ok(raw.includes(`index=* tag=process tag=report earliest=-30d\n${where}\n| stats `), raw);
+  // The pattern SPL passes to match() is the regex unchanged.
+  assert.ok(scanSpl(where).strings.includes('(?i)\\temp\\tmp[0-9a-f]{1,8}\\.tmp'));
+  assert.ok(scanSpl(where).strings.includes('(?i)\\*ok\\*'));
 });
 
 test('SPL: a literal * cannot be escaped, so such a value is refused, not widened', () => {

@@ -6,6 +6,7 @@
  */
 
 import { exclusionApplies } from '../../hunts/exclusions.js';
+import { HUNT_TABLES } from '../../hunts/profiles.js';
 import type {
   Condition,
   Exclusion,
@@ -58,9 +59,37 @@ const KIND_TITLES: Record<HuntKind, string> = {
 
 const SEVERITY_ORDER: Severity[] = ['Informational', 'Low', 'Medium', 'High'];
 
+/**
+ * Tables whose rows are process creations only after the planner's table filter (SecurityEvent
+ * 4688). Other targets read process creation from their own log source, so the filter is dropped
+ * there and the hunt becomes the same detection as its DeviceProcessEvents twin.
+ */
+const PROCESS_CREATION_TABLES = ['SecurityEvent', 'DeviceProcessEvents'];
+
+/** A behaviour selection as other targets need it: without a process-creation table filter. */
+function portableSelection(hunt: Hunt): Condition | undefined {
+  const selection = hunt.selection;
+  const tableFilter = HUNT_TABLES[hunt.table]?.selection;
+  if (!selection || !tableFilter || !PROCESS_CREATION_TABLES.includes(hunt.table) || !('all' in selection)) {
+    return selection;
+  }
+  const filter = JSON.stringify(tableFilter);
+  const rest = selection.all.filter((c) => JSON.stringify(c) !== filter);
+  if (rest.length === 0) return selection;
+  return rest.length === 1 ? rest[0] : { all: rest };
+}
+
+/**
+ * Behaviour detections whose hunts all read process creation; the others (registry writes …) have
+ * no mapping in the other targets yet, and are reported as such.
+ */
+export function readsProcessCreation(detection: Detection): boolean {
+  return detection.kind === 'behaviour' && detection.tables.every((t) => PROCESS_CREATION_TABLES.includes(t));
+}
+
 function detectionKey(hunt: Hunt): string {
   const base = `${hunt.kind}|${(hunt.family ?? '').toLowerCase()}`;
-  return hunt.kind === 'behaviour' ? `${base}|${JSON.stringify(hunt.selection ?? null)}` : base;
+  return hunt.kind === 'behaviour' ? `${base}|${JSON.stringify(portableSelection(hunt) ?? null)}` : base;
 }
 
 function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
@@ -133,7 +162,7 @@ function buildDetection(hunts: Hunt[], key: string): Omit<Detection, 'slug'> {
     techniques: [...new Set(hunts.flatMap((h) => h.techniques))],
     severity,
     requirePort: !hunts.every((h) => h.match?.ignorePort === true),
-    selection: first.selection,
+    selection: portableSelection(first),
     tables,
     remarks,
   };

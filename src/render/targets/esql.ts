@@ -11,6 +11,7 @@ import {
   type Detection,
   detectionNotes,
   groupDetections,
+  readsProcessCreation,
   uniqueNotes,
   webDomainTables,
 } from './detections.js';
@@ -221,6 +222,12 @@ function renderQuery(
     if (detection.kind === 'behaviour') {
       if (!detection.selection) {
         note('behaviour hunt without a selection: nothing to render');
+        return null;
+      }
+      if (!readsProcessCreation(detection)) {
+        note(
+          `behaviour on ${detection.tables.join(', ')} is not process creation: no ES|QL mapping for it yet`,
+        );
         return null;
       }
       match = conditionExpression(detection.selection, detection.kind);

@@ -12,6 +12,7 @@ import {
   type Detection,
   detectionNotes,
   groupDetections,
+  readsProcessCreation,
   uniqueNotes,
   webDomainTables,
 } from './detections.js';
@@ -328,6 +329,12 @@ function renderRule(
   if (detection.kind === 'behaviour') {
     if (!detection.selection) {
       note('behaviour hunt without a selection: nothing to render');
+      return null;
+    }
+    if (!readsProcessCreation(detection)) {
+      note(
+        `behaviour on ${detection.tables.join(', ')} is not process creation: no Sigma mapping for it yet`,
+      );
       return null;
     }
     try {

@@ -3,13 +3,14 @@
  * with accelerated data models) and a raw-event search with the same CIM field names and tags for
  * sites without acceleration. Values go through `splString`.
  */
-import type { Condition, Hunt } from '../../hunts/types.js';
+import type { Condition, ConditionOperator, Hunt } from '../../hunts/types.js';
 import type { Indicator } from '../../intel/types.js';
 import type { LogicalField } from '../../schemas/fields.js';
 import {
   type Detection,
   detectionNotes,
   groupDetections,
+  readsProcessCreation,
   uniqueNotes,
   webDomainTables,
 } from './detections.js';
@@ -27,14 +28,19 @@ import type { TargetContext, TargetNote, TargetOutput } from './types.js';
 export class SplLiteralError extends Error {}
 
 /**
- * A double-quoted SPL search string. `\` and `"` are backslash-escaped; `wildcard` adds a leading
- * and/or trailing `*`. A literal `*` cannot be escaped in SPL search, so such values are refused.
+ * A double-quoted SPL string: `\` and `"` are backslash-escaped. In search terms (the default)
+ * `before`/`after` add a `*` wildcard, and a literal `*` is refused, since search has no escape for
+ * it. In eval expressions (`evalExpression: true`, for `| where`) `*` is an ordinary character.
  */
-export function splString(value: string, wildcard: { before?: boolean; after?: boolean } = {}): string {
-  if (value.includes('*'))
+export function splString(
+  value: string,
+  options: { before?: boolean; after?: boolean; evalExpression?: boolean } = {},
+): string {
+  if (!options.evalExpression && value.includes('*')) {
     throw new SplLiteralError(`value contains '*', which SPL search always treats as a wildcard`);
+  }
   const body = value.replace(/[\\"]/g, (ch) => `\\${ch}`);
-  return `"${wildcard.before ? '*' : ''}${body}${wildcard.after ? '*' : ''}"`;
+  return `"${options.before ? '*' : ''}${body}${options.after ? '*' : ''}"`;
 }
 
 /** Text for a ``` comment ```: one line, no backticks. */
@@ -100,7 +106,7 @@ const PROCESSES: DataModel = {
   datamodel: 'Endpoint.Processes',
   dataset: 'Processes',
   tags: ['process', 'report'],
-  by: ['dest', 'user', 'parent_process_name', 'process_name', 'process'],
+  by: ['dest', 'user', 'parent_process_name', 'process_name', 'process_path', 'process'],
   fields: {
     host: { name: 'dest' },
     user: { name: 'user' },
@@ -195,6 +201,72 @@ function compileCondition(condition: Condition, model: DataModel, ref: FieldRef)
   }
 }
 
+/** Text as a PCRE pattern that matches it literally. */
+function regexLiteral(text: string): string {
+  return text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+}
+
+/** One value's test in eval form; a missing field counts as an empty string. */
+function whereTest(operator: ConditionOperator, value: string, field: SplField): string {
+  const quote = (v: string) => splString(v, { evalExpression: true });
+  const match = (pattern: string) => `match(coalesce(${field.name}, ""), ${quote(pattern)})`;
+  const literal = regexLiteral(value);
+  switch (operator) {
+    case 'equals':
+      return match(field.holdsSeveralHashes ? `(?i)${literal}` : `(?i)^${literal}$`);
+    case 'startswith':
+      return match(`(?i)^${literal}`);
+    case 'endswith':
+      return match(`(?i)${literal}$`);
+    case 'contains':
+      return match(`(?i)${literal}`);
+    case 'regex':
+      return match(value);
+    case 'cidr':
+      return `cidrmatch(${quote(value)}, ${field.name})`;
+  }
+}
+
+/**
+ * The eval form of a condition, for a `| where` after the search: it carries what search terms
+ * cannot (regular expressions via match(), literal `*`). Fields are bare CIM names, and after a
+ * tstats they exist only if they are among its `by` fields.
+ */
+function compileWhere(condition: Condition, model: DataModel): string {
+  if ('not' in condition) return `NOT (${compileWhere(condition.not, model)})`;
+  if ('all' in condition || 'any' in condition) {
+    const children = 'all' in condition ? condition.all : condition.any;
+    if (children.length === 0) throw new NotExpressible('empty all/any condition');
+    const parts = children.map((c) => compileWhere(c, model));
+    return parts.length === 1 ? parts[0] : `(${parts.join('all' in condition ? ' AND ' : ' OR ')})`;
+  }
+  const field = condition.field.includes('.') ? undefined : model.fields[condition.field as LogicalField];
+  if (!field) throw new NotExpressible(`field ${condition.field} has no CIM field in ${model.datamodel}`);
+  if (!model.by.includes(field.name)) {
+    throw new NotExpressible(
+      `${field.name} is not among the fields the search keeps (${model.by.join(', ')})`,
+    );
+  }
+  if (condition.values.length === 0)
+    throw new NotExpressible(`condition on ${condition.field} has no values`);
+  const tests = condition.values.map((v) => whereTest(condition.operator, v, field));
+  return tests.length === 1 ? tests[0] : `(${tests.join(' OR ')})`;
+}
+
+/** The search form if the condition has one, else the eval form for a `| where`. */
+function compileEither(
+  condition: Condition,
+  model: DataModel,
+  ref: FieldRef,
+): { search?: string; where?: string } {
+  try {
+    return { search: compileCondition(condition, model, ref) };
+  } catch (error) {
+    if (!(error instanceof NotExpressible)) throw error;
+    return { where: compileWhere(condition, model) };
+  }
+}
+
 function ipMatch(indicators: Indicator[], requirePort: boolean, ref: FieldRef): string | null {
   const byPort = new Map<number | null, string[]>();
   for (const ind of indicators.filter(isIpIndicator)) {
@@ -283,38 +355,59 @@ function renderSearches(
   const model = web ? WEB : KIND_MODELS[detection.kind];
   const tstatsRef: FieldRef = (name) => `${model.dataset}.${name}`;
   const rawRef: FieldRef = (name) => name;
-  let tstatsMatch: string | null;
-  let rawMatch: string | null;
+  // Search-form conditions go into the tstats where clause / raw search; eval-form ones into a
+  // `| where` after the tstats rename or the raw search.
+  const tstatsTerms: string[] = [];
+  const rawTerms: string[] = [];
+  const whereTerms: string[] = [];
   try {
     if (detection.kind === 'behaviour') {
       if (!detection.selection) {
         note('behaviour hunt without a selection: nothing to render');
         return null;
       }
-      tstatsMatch = compileCondition(detection.selection, model, tstatsRef);
-      rawMatch = compileCondition(detection.selection, model, rawRef);
+      if (!readsProcessCreation(detection)) {
+        note(
+          `behaviour on ${detection.tables.join(', ')} is not process creation: no SPL mapping for it yet`,
+        );
+        return null;
+      }
+      const tstatsForm = compileEither(detection.selection, model, tstatsRef);
+      const rawForm = compileEither(detection.selection, model, rawRef);
+      if (tstatsForm.search && rawForm.search) {
+        tstatsTerms.push(`(${tstatsForm.search})`);
+        rawTerms.push(`(${rawForm.search})`);
+      } else {
+        whereTerms.push(compileWhere(detection.selection, model));
+      }
     } else {
-      tstatsMatch = indicatorMatch(detection, tstatsRef, false, notes, web);
-      rawMatch = indicatorMatch(detection, rawRef, true, [], web);
+      const tstatsMatch = indicatorMatch(detection, tstatsRef, false, notes, web);
+      const rawMatch = indicatorMatch(detection, rawRef, true, [], web);
+      if (!tstatsMatch || !rawMatch) {
+        note(`no ${detection.kind} indicators to match: no SPL search`);
+        return null;
+      }
+      tstatsTerms.push(`(${tstatsMatch})`);
+      rawTerms.push(`(${rawMatch})`);
     }
   } catch (error) {
     if (!(error instanceof NotExpressible)) throw error;
     note(`not rendered in SPL: ${error.message}`);
     return null;
   }
-  if (!tstatsMatch || !rawMatch) {
-    note(`no ${detection.kind} indicators to match: no SPL search`);
-    return null;
-  }
   if (detection.kind === 'url') {
     note('SPL compares field values case-insensitively: URL paths match regardless of case');
   }
-  let tstatsWhere = `(${tstatsMatch})`;
-  let rawWhere = `(${rawMatch})`;
   for (const exclusion of detection.exclusions) {
     try {
-      tstatsWhere += ` NOT (${compileCondition(exclusion.condition, model, tstatsRef)})`;
-      rawWhere += ` NOT (${compileCondition(exclusion.condition, model, rawRef)})`;
+      const tstatsForm = compileEither(exclusion.condition, model, tstatsRef);
+      const rawForm = compileEither(exclusion.condition, model, rawRef);
+      if (tstatsForm.search && rawForm.search) {
+        tstatsTerms.push(`NOT (${tstatsForm.search})`);
+        rawTerms.push(`NOT (${rawForm.search})`);
+      } else {
+        whereTerms.push(`NOT (${compileWhere(exclusion.condition, model)})`);
+      }
     } catch (error) {
       if (!(error instanceof NotExpressible)) throw error;
       note(
@@ -325,7 +418,7 @@ function renderSearches(
   const lookback = parseLookback(context.lookback);
   if (context.lookback && !lookback)
     note(`lookback '${context.lookback}' is not of the form 30d/12h/90m; searches use the time picker`);
-  const earliest = lookback ? `earliest=-${lookback.amount}${lookback.unit} ` : '';
+  const earliest = lookback ? [`earliest=-${lookback.amount}${lookback.unit}`] : [];
   const header = [
     splComment(
       `huntforge: ${detection.title} | source: ${context.source} | hunts: ${detection.hunts.map((h) => h.id).join(', ')}`,
@@ -335,15 +428,19 @@ function renderSearches(
       .map((i) => splComment(`flagged: ${indicatorLabel(i)}: ${flagSummary(i)}`)),
   ];
   const by = model.by;
+  const tstatsWhere = [...earliest, ...tstatsTerms];
+  const where = whereTerms.length > 0 ? [`| where ${whereTerms.join(' AND ')}`] : [];
   const tstats = [
     ...header,
-    `| tstats summariesonly=false allow_old_summaries=true count min(_time) as firstTime max(_time) as lastTime from datamodel=${model.datamodel} where ${earliest}${tstatsWhere} by ${by.map(tstatsRef).join(' ')}`,
+    `| tstats summariesonly=false allow_old_summaries=true count min(_time) as firstTime max(_time) as lastTime from datamodel=${model.datamodel}${tstatsWhere.length > 0 ? ` where ${tstatsWhere.join(' ')}` : ''} by ${by.map(tstatsRef).join(' ')}`,
     `| rename ${model.dataset}.* as *`,
+    ...where,
     '| convert ctime(firstTime) ctime(lastTime)',
   ];
   const raw = [
     ...header,
-    `index=* ${model.tags.map((t) => `tag=${t}`).join(' ')} ${earliest}${rawWhere}`,
+    ['index=*', ...model.tags.map((t) => `tag=${t}`), ...earliest, ...rawTerms].join(' '),
+    ...where,
     `| stats count min(_time) as firstTime max(_time) as lastTime by ${by.join(' ')}`,
     '| convert ctime(firstTime) ctime(lastTime)',
   ];
