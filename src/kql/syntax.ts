@@ -29,7 +29,7 @@ export function parseKqlTree(
   text: string,
   options: { platform?: KqlPlatform; extraTables?: Record<string, Column[]> } = {},
 ): KqlTree {
-  const { code, globals, diagnostics } = analyzeKql(text, options);
+  const { code, source, globals, diagnostics } = analyzeKql(text, options);
   const K = loadKusto().Language;
   const Syntax = K.Syntax;
   const SymbolKind = K.Symbols.SymbolKind;
@@ -59,7 +59,8 @@ export function parseKqlTree(
         tree.functionReferences.push(symbol.Name);
     }
   });
-  code.Syntax.WalkTokens((token: KustoNamespace) => {
+  // literal values and comments from the real text (analysis may have blanked large arrays)
+  source.Syntax.WalkTokens((token: KustoNamespace) => {
     for (const comment of String(token.Trivia ?? '').match(/\/\/[^\r\n]*/g) ?? [])
       tree.comments.push(comment);
     if (token.Kind === Syntax.SyntaxKind.StringLiteralToken && isStringLiteralPart(token, Syntax))

@@ -134,3 +134,17 @@ test('errors are reported; Defender platform resolves Defender tables only', () 
     ['KS204'],
   );
 });
+
+test('a large string array keeps every literal in the tree', () => {
+  const values = Array.from({ length: 3000 }, (_, i) => `ioc-${i}"\\|//\n.example`);
+  const tree = parseKqlTree(
+    render('benign.example').replace(
+      kqlDynamicStrings(['benign.example', 'theponzu.com']),
+      kqlDynamicStrings(values),
+    ),
+  );
+  assert.deepEqual(tree.diagnostics, []);
+  assert.equal(tree.stringLiterals.length, 3001);
+  assert.deepEqual(tree.stringLiterals.slice(0, 3000), values);
+  assert.deepEqual(tree.tableReferences, ['DnsEvents']);
+});

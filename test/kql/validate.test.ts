@@ -177,3 +177,30 @@ test('warnings are opt-in: analyzer diagnostics such as KS500 (contains) and KS5
   );
   assert.ok(!withWarnings.some((d) => d.message.includes('\n')), 'messages are one line');
 });
+
+test('large string arrays: errors after, inside and around them keep their exact positions', (t) => {
+  const values = Array.from({ length: 5000 }, (_, i) => `"host${i}.example.com"`);
+  const oneLine = `let iocs = dynamic([${values.join(', ')}]);\nDnsEvents | where Nmae has_any (iocs)`;
+  const start = performance.now();
+  // the same two errors as with a short (exactly analysed) array: unknown name, then its type
+  assert.deepEqual(brief(validateKql(oneLine)), ['2:19 error KS107', '2:19 error KS142']);
+  t.diagnostic(`5,000-string dynamic array: ${(performance.now() - start).toFixed(0)} ms`);
+  // one element per line: line numbers after the array are unchanged
+  const perLine = `let iocs = dynamic([\n${values.join(',\n')}\n]);\nDnsEvents | where Nmae has_any (iocs)`;
+  assert.deepEqual(brief(validateKql(perLine)), ['5003:19 error KS107', '5003:19 error KS142']);
+  // a syntax error inside the array is still found, at the same place as in a short array
+  const gapped = (n: number) =>
+    `let iocs = dynamic([${values.slice(0, n).join(', ')}, , ${values.slice(n, 2 * n).join(', ')}]);\nDnsEvents`;
+  const gapDelta = (n: number) => {
+    const text = gapped(n);
+    const errors = validateKql(text);
+    return errors.map((d) => `${d.code}@${d.start - text.indexOf(', , ')}`);
+  };
+  assert.ok(gapDelta(5).length > 0);
+  assert.deepEqual(gapDelta(2000), gapDelta(5));
+  // a non-literal element is analysed, not blanked
+  const name = `let iocs = dynamic([${values.join(', ')}]);\nlet x = dynamic([${values.join(', ')}, Bogus]);\nprint x`;
+  assert.ok(validateKql(name).length > 0);
+  // the array keeps its type: dynamic array of string
+  assert.deepEqual(validateKql(`${oneLine.replace('Nmae', 'Name')} | where array_length(iocs) > 0`), []);
+});
