@@ -35,6 +35,18 @@ export {
   WarninglistIndex,
   type WarninglistSummary,
 } from './intel/warninglists/index.js';
+export { type KqlPlatform, kustoGlobals, loadKusto } from './kql/kusto.js';
+export { type KqlTree, parseKqlTree } from './kql/syntax.js';
+export {
+  type FileDiagnostic,
+  type FileValidation,
+  type KqlDiagnostic,
+  type KqlValidateOptions,
+  type ValidationReport,
+  validateFile,
+  validateKql,
+  validatePaths,
+} from './kql/validate.js';
 export { getAccessToken, SCOPES } from './remote/credentials.js';
 export { type RemoteHunt, rowsToFindings } from './remote/findings.js';
 export { loadHuntsForRemote, registerRemoteHuntPlanner } from './remote/hunt-source.js';
