@@ -404,6 +404,6 @@ export function canonicalise(candidate: IndicatorCandidate): Canonical<Indicator
 /** Printable names (family, threat type): trimmed, control characters removed, `Unknown malware` is none. */
 function cleanName(raw: string): string | null {
   const name = raw.replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
-  if (name === '' || /^unknown( malware)?$/i.test(name) || name === 'None') return null;
+  if (name === '' || /^(unknown( malware)?|none|null|n\/a|-)$/i.test(name)) return null;
   return intern(name);
 }
