@@ -154,3 +154,37 @@ test('Zeek intel file: header, five tab-separated fields, - for empty, types and
   assert.ok(output.notes.some((n) => /no port/.test(n.message)));
   assert.ok(output.notes.some((n) => /exact name only/.test(n.message)));
 });
+
+test('Suricata: an exclusion of client addresses leaves them out of every rule source; others are notes', () => {
+  const scanner = { id: 'scanner', reason: 'vulnerability scanner', scope: [], origin: 't' };
+  const output = renderSuricata(
+    [
+      hunt('domain', [indicator('domain', 'theponzu.com')], {
+        table: 'DnsEvents',
+        exclusions: [
+          {
+            ...scanner,
+            condition: { field: 'srcIp', operator: 'cidr', values: ['10.20.0.0/16', '2001:db8:1::/48'] },
+          },
+          { ...scanner, id: 'user', condition: { field: 'user', operator: 'equals', values: ['svc'] } },
+        ],
+      }),
+      hunt('hash', [indicator('md5', 'a'.repeat(32))], {
+        exclusions: [{ ...scanner, condition: { field: 'srcIp', operator: 'equals', values: ['10.0.0.9'] } }],
+      }),
+    ],
+    CONTEXT,
+  );
+  const rules = parseRulesFile(rulesText(output));
+  assert.deepEqual(
+    rules.map((r) => r.source),
+    [
+      '[$HOME_NET,!10.20.0.0/16,!2001:db8:1::/48]',
+      '[$HOME_NET,!10.20.0.0/16,!2001:db8:1::/48]',
+      '[$HOME_NET,!10.20.0.0/16,!2001:db8:1::/48]',
+      '![10.0.0.9]',
+    ],
+  );
+  assert.ok(output.notes.some((n) => /exclusion user .* not applied in Suricata/.test(n.message)));
+  assert.ok(!output.notes.some((n) => /exclusion scanner/.test(n.message)));
+});

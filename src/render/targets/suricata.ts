@@ -4,7 +4,7 @@
  * and file-hash lists for hashes. Sids count up from a configurable base. Values go through
  * `suricataString`; metadata values through `metadataValue`.
  */
-import type { Hunt } from '../../hunts/types.js';
+import type { Condition, Hunt } from '../../hunts/types.js';
 import type { Indicator } from '../../intel/types.js';
 import { type Detection, detectionNotes, groupDetections } from './detections.js';
 import {
@@ -66,8 +66,37 @@ interface RuleParts {
   indicator?: Indicator;
 }
 
+/** The client addresses an exclusion removes, when it is only about them (`srcIp` equals/cidr). */
+function excludedClients(condition: Condition): string[] | null {
+  const leaves = 'any' in condition ? condition.any : [condition];
+  const addresses: string[] = [];
+  for (const leaf of leaves) {
+    if (
+      !('field' in leaf) ||
+      leaf.field !== 'srcIp' ||
+      (leaf.operator !== 'equals' && leaf.operator !== 'cidr')
+    ) {
+      return null;
+    }
+    for (const value of leaf.values) {
+      if (!IPV4_OR_CIDR.test(value) && !IPV6_OR_CIDR.test(value)) return null;
+      addresses.push(value);
+    }
+  }
+  return addresses.length > 0 ? addresses : null;
+}
+
+/** A rule's source address without the excluded clients: `[$HOME_NET,!a]` or `![a,b]`. */
+function sourceAddress(base: string, excluded: string[]): string {
+  if (excluded.length === 0) return base;
+  const negated = excluded.map((a) => `!${a}`).join(',');
+  return base === 'any' ? `![${excluded.join(',')}]` : `[${base},${negated}]`;
+}
+
 class SuricataRules {
   readonly lines: string[] = [];
+  /** Client addresses the current detection's exclusions remove from every rule's source. */
+  excludedClients: string[] = [];
   private sid: number;
   constructor(
     base: number,
@@ -106,7 +135,9 @@ class SuricataRules {
         ),
       );
     }
-    this.lines.push(`alert ${parts.header} (${options.map((o) => `${o};`).join(' ')})`);
+    const [protocol, source, ...rest] = parts.header.split(' ');
+    const header = [protocol, sourceAddress(source, this.excludedClients), ...rest].join(' ');
+    this.lines.push(`alert ${header} (${options.map((o) => `${o};`).join(' ')})`);
   }
 }
 
@@ -240,20 +271,22 @@ export function renderSuricata(hunts: Hunt[], context: TargetContext): TargetOut
       );
       continue;
     }
+    rules.excludedClients = [];
+    for (const exclusion of detection.exclusions) {
+      const clients = excludedClients(exclusion.condition);
+      if (clients) rules.excludedClients.push(...clients);
+      else {
+        note(
+          `exclusion ${exclusion.id} (${exclusion.reason}) not applied in Suricata: a rule header can only leave out client addresses; expect its false positives`,
+        );
+      }
+    }
     const before = rules.lines.length;
     if (detection.kind === 'ip') ipRules(detection, rules, note);
     else if (detection.kind === 'domain') domainRules(detection, rules);
     else if (detection.kind === 'url') urlRules(detection, rules, note);
     else hashRules(detection, rules, extraFiles);
-    if (rules.lines.length === before) {
-      note(`no ${detection.kind} indicators Suricata can match: no rule`);
-      continue;
-    }
-    for (const exclusion of detection.exclusions) {
-      note(
-        `exclusion ${exclusion.id} (${exclusion.reason}) not applied in Suricata: rules cannot test host or process fields; expect its false positives`,
-      );
-    }
+    if (rules.lines.length === before) note(`no ${detection.kind} indicators Suricata can match: no rule`);
   }
   if (rules.lines.length > 0) {
     const header = [
