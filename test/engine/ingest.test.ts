@@ -382,3 +382,32 @@ describe('lazy mode', () => {
     }
   });
 });
+
+describe('JSON records that are not objects', () => {
+  test('lines and array elements that are not objects are malformed; the objects around them are kept', async () => {
+    const db = await openDatabase();
+    try {
+      const dir = mkdtempSync(join(work, 'non-records-'));
+      writeFileSync(
+        join(dir, 'DnsEvents_lines.jsonl'),
+        '{"TimeGenerated":"2026-04-25T10:00:00Z","Name":"a.com"}\n5\n[1,2]\n{"Name":"b.com"}\n',
+      );
+      writeFileSync(join(dir, 'DnsEvents_array.json'), '[{"Name":"c.com"}, 5, {}, {"Name":"d.com"}]');
+      const report = await ingestLogs(db, [dir]);
+      const lines = report.files.find((f) => f.path.endsWith('.jsonl'))!;
+      const array = report.files.find((f) => f.path.endsWith('.json'))!;
+      assert.deepEqual([lines.rows, lines.malformed], [2, 2]);
+      assert.match(lines.firstMalformed[0], /DnsEvents_lines\.jsonl:2 not a JSON object/);
+      assert.match(lines.firstMalformed[1], /DnsEvents_lines\.jsonl:3 not a JSON object/);
+      assert.deepEqual([array.rows, array.malformed], [2, 2]);
+      assert.match(array.firstMalformed[0], /DnsEvents_array\.json: 2 array elements are not records/);
+      const names = await db.query<{ Name: string }>('SELECT Name FROM DnsEvents ORDER BY Name');
+      assert.deepEqual(
+        names.map((r) => r.Name),
+        ['a.com', 'b.com', 'c.com', 'd.com'],
+      );
+    } finally {
+      db.close();
+    }
+  });
+});

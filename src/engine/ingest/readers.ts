@@ -27,18 +27,47 @@ function jsonReadType(targetType: string): string {
   return targetType;
 }
 
+/** DuckDB type for a json_structure() leaf; objects, arrays and mixed types stay JSON. */
+function structureType(structure: unknown): string {
+  if (typeof structure !== 'string') return 'JSON';
+  if (structure === 'UBIGINT' || structure === 'BIGINT') return 'BIGINT';
+  if (['VARCHAR', 'DOUBLE', 'BOOLEAN', 'NULL'].includes(structure)) return structure;
+  return 'JSON';
+}
+
+/**
+ * The keys of the file's first records and their types. Sniffed from the raw objects rather than by
+ * read_json itself, whose detection gives up on the whole file when one line is not an object.
+ */
+async function sniffJsonKeys(db: HuntDatabase, path: string, format: string): Promise<ColumnDef[]> {
+  const [row] = await db.query<{ s: Record<string, unknown> | string | null }>(
+    `SELECT json_group_structure(json) AS s FROM (SELECT json FROM read_json_objects(${quoteLiteral(path)}, ` +
+      `format='${format}', ignore_errors=true, maximum_object_size=67108864) LIMIT 20480) WHERE json_type(json) = 'OBJECT'`,
+  );
+  const structure = typeof row?.s === 'string' ? JSON.parse(row.s) : row?.s;
+  if (!structure || typeof structure !== 'object') return [];
+  return Object.entries(structure).map(([name, type]) => ({ name, type: structureType(type) }));
+}
+
 export async function jsonSource(
   db: HuntDatabase,
   file: ClassifiedFile,
   lookup: ColumnLookup,
 ): Promise<Source> {
   const format = file.format === 'json' ? 'array' : 'newline_delimited';
-  const args = `${quoteLiteral(file.path)}, format='${format}', ignore_errors=true, maximum_object_size=67108864`;
-  const sniffed = await describe(db, `SELECT * FROM read_json(${args}, sample_size=20480)`);
+  const sniffed = await sniffJsonKeys(db, file.path, format);
   const columns = sniffed.map((c) => {
     const target = lookup(normalizeColumnName(c.name));
     return { name: c.name, type: target ? jsonReadType(target.type) : extraColumnType(c.type) };
   });
+  if (columns.length === 0)
+    return {
+      sql: 'SELECT NULL::VARCHAR AS "TimeGenerated" WHERE false',
+      columns: [{ name: 'TimeGenerated', type: 'VARCHAR' }],
+      emptyRowsAreMalformed: false,
+    };
+  // records=true: a line that is not an object becomes a row of nulls, counted as malformed
+  const args = `${quoteLiteral(file.path)}, format='${format}', records=true, ignore_errors=true, maximum_object_size=67108864`;
   return {
     sql: `SELECT * FROM read_json(${args}, columns=${columnsStruct(columns)})`,
     columns,
