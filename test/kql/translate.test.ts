@@ -247,6 +247,14 @@ describe('nothing silently wrong: refused constructs name themselves and their p
     });
   }
 
+  test('ASIM parser parameters other than the time window are refused', () => {
+    const asim = { ASimDnsActivityLogs: tableSchema('ASimDnsActivityLogs')! };
+    assert.throws(
+      () => translateKql('_Im_Dns(starttime=ago(1d), domain_has_any=dynamic(["x.com"]))', asim),
+      /_Im_Dns\(\) parameter 'domain_has_any'.*line 1:28/,
+    );
+  });
+
   test('an unknown column is the analyzer error with line:col', () => {
     assert.throws(
       () => translateKql('DnsEvents\n| where Nme == "x"', dns),

@@ -486,6 +486,22 @@ const FUNCTIONS: Record<string, Translator> = {
     if (!bounds) throw c.unsupported(`range '${String(range)}'`, c.args[1]);
     return bool(ipv4InRange(asString(c.arg(0)), bounds));
   },
+  ipv4_is_in_any_range: (c) => {
+    if (c.args.length < 2) throw c.unsupported('needs an address and ranges');
+    const ranges: unknown[] = [];
+    for (let i = 1; i < c.args.length; i++) {
+      const v = constArg(c, i, 'ranges');
+      if (Array.isArray(v)) ranges.push(...v);
+      else ranges.push(v);
+    }
+    const ip = asString(c.arg(0));
+    const tests = ranges.map((r, i) => {
+      const bounds = typeof r === 'string' ? ipv4Range(r) : undefined;
+      if (!bounds) throw c.unsupported(`range '${String(r)}'`, c.args[Math.min(i + 1, c.args.length - 1)]);
+      return ipv4InRange(ip, bounds);
+    });
+    return bool(tests.length ? `(${tests.join(' OR ')})` : 'false');
+  },
   ipv4_is_private: (c) => {
     arity(c, 1);
     const ip = asString(c.arg(0));

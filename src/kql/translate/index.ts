@@ -4,7 +4,7 @@
  * KqlUnsupportedError naming it and its position.
  */
 import type { Column, KqlType } from '../../schemas/tables.js';
-import { kustoGlobals, schemaText } from '../kusto.js';
+import { kustoGlobals } from '../kusto.js';
 import type { Context, LetBinding } from './context.js';
 import { KqlSemanticError, positionAt } from './errors.js';
 import { ORDINAL, type Relation } from './model.js';
@@ -105,47 +105,7 @@ function finalSelect(rel: Relation, ctes: string[]): string {
   return ctes.length ? `WITH ${ctes.join(',\n')}\n${body}` : body;
 }
 
-const globalsByShape = new Map<string, unknown>();
-
-/**
- * Analyzer globals knowing exactly these table schemas. kustoGlobals() caches by table names
- * only, so a table whose columns differ from the cached ones gets its symbol replaced here.
- */
+/** Analyzer globals knowing exactly these table schemas (kustoGlobals caches by their content). */
 function globalsFor(tables: Record<string, Column[]>): Node {
-  const key = Object.entries(tables)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, cols]) => `${name}${schemaText(cols)}`)
-    .join('\n');
-  const hit = globalsByShape.get(key);
-  if (hit) return hit;
-  const base = kustoGlobals(tables);
-  const K = kusto().Language;
-  const db = base.Database;
-  const Bridge = (globalThis as unknown as { Bridge: { toArray(x: unknown): Node[] } }).Bridge;
-  const members: Node[] = Bridge.toArray(db.Members);
-  const stale = members.some((m) => {
-    const want = tables[m.Name];
-    if (!want || !(m instanceof K.Symbols.TableSymbol)) return false;
-    const have = Bridge.toArray(m.Columns)
-      .map((c: Node) => `${c.Name}:${c.Type.Name}`)
-      .join(',');
-    const expected = K.Symbols.TableSymbol.From(schemaText(want));
-    return (
-      have !==
-      Bridge.toArray(expected.Columns)
-        .map((c: Node) => `${c.Name}:${c.Type.Name}`)
-        .join(',')
-    );
-  });
-  let globals = base;
-  if (stale) {
-    const replaced = members.map((m) =>
-      tables[m.Name] && m instanceof K.Symbols.TableSymbol
-        ? K.Symbols.TableSymbol.From(schemaText(tables[m.Name])).WithName(m.Name)
-        : m,
-    );
-    globals = base.WithDatabase(new K.Symbols.DatabaseSymbol.ctor(db.Name, replaced));
-  }
-  globalsByShape.set(key, globals);
-  return globals;
+  return kustoGlobals(tables);
 }

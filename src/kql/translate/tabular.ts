@@ -1,4 +1,6 @@
 /** Tabular KQL (table references, pipes, query operators) → one CTE per stage. */
+
+import { localTableFor } from '../../hunts/datasources.js';
 import type { KqlType } from '../../schemas/tables.js';
 import { summarize } from './aggregates.js';
 import type { Context, Scope } from './context.js';
@@ -23,6 +25,8 @@ export function tabular(node: Node, ctx: Context): Relation {
       return union(node, [], ctx);
     case 'PrintOperator':
       return print(node, ctx);
+    case 'FunctionCallExpression':
+      return asimCall(node, ctx);
     default:
       throw ctx.source.unsupported(node, `tabular expression '${ctx.source.snippet(node)}'`, kind);
   }
@@ -39,6 +43,10 @@ function reference(node: Node, ctx: Context): Relation {
   }
   if (symbolKind !== 'TableSymbol')
     throw ctx.source.unsupported(node, `table reference '${name}'`, symbolKind);
+  return storedTable(name, node, ctx);
+}
+
+function storedTable(name: string, node: Node, ctx: Context): Relation {
   const columns = ctx.tables[name];
   if (!columns) throw ctx.source.unsupported(node, `table '${name}'`, 'no such table in the loaded data');
   const stored = ctx.storedTypes[name] ?? {};
@@ -47,6 +55,29 @@ function reference(node: Node, ctx: Context): Relation {
   );
   const from = ctx.addCte(`SELECT ${select.join(', ')} FROM ${quoteIdent(name)}`);
   return { from, ordered: false, table: name, columns: columns.map((c) => ({ name: c.name, type: c.type })) };
+}
+
+/**
+ * An ASIM parser call such as `_Im_Dns(starttime=ago(lookback))`: locally its ASim* table, with the
+ * time window applied. Other parser parameters filter in ways not reproduced here, so they are refused.
+ */
+function asimCall(node: Node, ctx: Context): Relation {
+  const name = String(node.Name?.SimpleName ?? '');
+  const table = localTableFor(name);
+  if (table === name) throw ctx.source.unsupported(node, `function ${name}() as a table`);
+  let rel = storedTable(table, node, ctx);
+  const positional = ['starttime', 'endtime'];
+  elements(node.ArgumentList?.Expressions).forEach((arg, i) => {
+    const named = kindOf(arg) === 'SimpleNamedExpression';
+    const param = named ? String(arg.Name.SimpleName).toLowerCase() : positional[i];
+    if (param !== 'starttime' && param !== 'endtime')
+      throw ctx.source.unsupported(arg, `${name}() parameter '${param ?? i + 1}'`);
+    const value = scalar(named ? arg.Expression : arg, { columns: [] }, ctx);
+    if (constantOf(value) === null) return; // datetime(null): no bound
+    const op = param === 'starttime' ? '>=' : '<=';
+    rel = { ...rel, from: ctx.addCte(`SELECT * FROM ${rel.from} WHERE "TimeGenerated" ${op} ${value.sql}`) };
+  });
+  return rel;
 }
 
 /** A stored column as the translator's representation: strings never null, dynamic as JSON. */

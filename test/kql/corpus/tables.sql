@@ -12,3 +12,9 @@ INSERT INTO Events VALUES
   ('2026-04-30 23:59:00', 'ws3', NULL, 'explorer.exe', 'explorer.exe', 1, 0, -1.0, '{"user":{"name":"dave"}}', 'not-an-ip', 8080);
 CREATE TABLE Hosts (Computer VARCHAR, Owner VARCHAR, Site VARCHAR);
 INSERT INTO Hosts VALUES ('WS1', 'alice', 'HQ'), ('WS2', 'bob', 'HQ'), ('SRV1', '', 'DC'), ('WS9', 'zed', 'Remote');
+-- The local table behind the ASIM DNS parser _Im_Dns (only the columns the cases use).
+CREATE TABLE ASimDnsActivityLogs (TimeGenerated TIMESTAMP, DnsQuery VARCHAR, SrcIpAddr VARCHAR);
+INSERT INTO ASimDnsActivityLogs VALUES
+  ('2026-04-30 10:00:00', 'theponzu.com', '10.0.0.5'),
+  ('2026-04-01 10:00:00', 'theponzu.com', '10.0.0.6'),
+  ('2026-04-30 11:00:00', 'example.com', '10.0.0.7');
