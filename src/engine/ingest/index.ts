@@ -44,6 +44,7 @@ export async function ingestLogs(
   const report: IngestReport = { tables: [], files: [], warnings: [] };
   const tables = new Map<string, TargetTable>();
   const lazyPlans = options.lazy && !db.path ? new Map<string, LoadPlan[]>() : undefined;
+  const context = { db, options, tables, warnings: report.warnings, lazyPlans };
   for (const [index, file] of files.entries()) {
     const entry: IngestedFile = {
       path: file.path,
@@ -72,7 +73,7 @@ export async function ingestLogs(
         fileFraction = fraction;
         progress(index, file.size * fraction);
       };
-      await ingestFile(db, file, index, tables, options, entry, report.warnings, onFraction, lazyPlans);
+      await ingestFile(context, file, index, entry, onFraction);
       if (db.path) await recordIngested(db, file, file.table, entry.rows);
     } catch (err) {
       // a file DuckDB cannot read at all (corrupt gzip, broken JSON array) is reported, the rest goes on

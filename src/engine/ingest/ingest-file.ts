@@ -25,18 +25,25 @@ import { TargetTable } from './target-table.js';
 import type { IngestedFile, IngestOptions } from './types.js';
 import { zeekSource } from './zeek.js';
 
+/** What every file of one ingestLogs call shares. */
+export interface IngestContext {
+  db: HuntDatabase;
+  options: IngestOptions;
+  /** Target tables opened so far, by name. */
+  tables: Map<string, TargetTable>;
+  warnings: string[];
+  /** Set in lazy mode: the per-file SELECTs each view will be made of. */
+  lazyPlans?: Map<string, LoadPlan[]>;
+}
+
 export async function ingestFile(
-  db: HuntDatabase,
+  context: IngestContext,
   file: ClassifiedFile,
   index: number,
-  tables: Map<string, TargetTable>,
-  options: IngestOptions,
   entry: IngestedFile,
-  warnings: string[],
   onFraction: (fraction: number) => void,
-  /** Set in lazy mode: the per-file SELECTs each view will be made of. */
-  lazyPlans?: Map<string, LoadPlan[]>,
 ): Promise<void> {
+  const { db, options, tables, warnings, lazyPlans } = context;
   const known = tables.get(file.table);
   const lookup: ColumnLookup = (name) => known?.column(name) ?? bundledLookup(file.table, name);
   const lazy =
