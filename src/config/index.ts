@@ -5,10 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import { isMap } from 'yaml';
+import { isMap, type Node } from 'yaml';
 import { type ConditionTemplate, resolveTemplate, type ValueLists } from '../hunts/conditions.js';
 import type { Exclusion } from '../hunts/types.js';
-import { parseExclusion } from './condition.js';
+import { checkValue, parseExclusion } from './condition.js';
+import { addListUsage, type ListUsage, shippedListUsage } from './lists.js';
 import { join as joinPath, YamlSource } from './yaml.js';
 
 export const CONFIG_FILE_NAME = 'huntforge.yaml';
@@ -67,6 +68,7 @@ export function parseConfig(text: string, label: string = CONFIG_FILE_NAME): Hun
   const entries = src.mapping(src.root, '', CONFIG_KEYS, `a mapping with keys ${CONFIG_KEYS.join(', ')}`);
   if (!entries) src.assertValid();
 
+  const listNodes = new Map<string, { key: Node; value: Node }>();
   const lists = entries?.get('lists');
   if (lists) {
     if (!isMap(lists.value))
@@ -81,9 +83,16 @@ export function parseConfig(text: string, label: string = CONFIG_FILE_NAME): Hun
         continue;
       }
       const values = src.stringList(value, joinPath('lists', name));
-      if (values) config.lists[name] = values;
+      if (values) {
+        config.lists[name] = values;
+        listNodes.set(name, { key, value });
+      }
     }
   }
+  // what reads each list: shipped profiles and scenarios, then the user's own exclusions
+  const usage: ListUsage = new Map(
+    [...shippedListUsage()].map(([name, ops]) => [name, new Set(ops)] as const),
+  );
 
   const exclusions = entries?.get('exclusions');
   if (exclusions) {
@@ -101,6 +110,7 @@ export function parseConfig(text: string, label: string = CONFIG_FILE_NAME): Hun
         return;
       }
       seen.set(parsed.id, parsed.line);
+      addListUsage(usage, parsed.condition);
       const condition = resolveTemplate(parsed.condition as ConditionTemplate, config.lists);
       if (!condition) {
         src.report(item, path, 'the lists it refers to are empty, so it would exclude nothing');
@@ -115,6 +125,8 @@ export function parseConfig(text: string, label: string = CONFIG_FILE_NAME): Hun
       });
     });
   }
+
+  checkLists(src, listNodes, usage);
 
   const threatfox = entries?.get('threatfox');
   if (threatfox) {
@@ -141,4 +153,34 @@ export function parseConfig(text: string, label: string = CONFIG_FILE_NAME): Hun
 
   src.assertValid();
   return config;
+}
+
+/** Every list must be read by something, and its values must suit the operators reading it. */
+function checkLists(src: YamlSource, lists: Map<string, { key: Node; value: Node }>, usage: ListUsage): void {
+  for (const [name, { key, value }] of lists) {
+    const operators = usage.get(name);
+    if (!operators) {
+      const known = [...usage.keys()].sort().join(', ');
+      src.report(
+        key,
+        joinPath('lists', name),
+        `no exclusion reads this list (lists huntforge reads: ${known})`,
+      );
+      continue;
+    }
+    const items = (value as { items: Node[] }).items;
+    items.forEach((item, i) => {
+      const text = String((item as { value: unknown }).value);
+      for (const operator of operators) {
+        const problem = checkValue(operator, text);
+        if (typeof problem === 'string') {
+          src.report(
+            item,
+            joinPath(joinPath('lists', name), i),
+            `${problem} (the list is read with ${operator})`,
+          );
+        }
+      }
+    });
+  }
 }

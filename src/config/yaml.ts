@@ -68,7 +68,7 @@ export class YamlSource {
       this.report(node, path, `expected ${what}`);
       return undefined;
     }
-    const entries = new Map<string, { key: Node; value: Node | null }>();
+    const entries = new Map<string, { key: Node; value: Node }>();
     for (const pair of (node as YAMLMap<Node, Node | null>).items) {
       const key = pair.key as Node;
       const name = isScalar(key) ? String(key.value) : '';
@@ -82,8 +82,8 @@ export class YamlSource {
   }
 
   /** The entries of a mapping without any checks (for a mapping also checked elsewhere). */
-  peek(node: Node | null | undefined): Map<string, { key: Node; value: Node | null }> {
-    const entries = new Map<string, { key: Node; value: Node | null }>();
+  peek(node: Node | null | undefined): Map<string, { key: Node; value: Node }> {
+    const entries = new Map<string, { key: Node; value: Node }>();
     if (!isMap(node)) return entries;
     for (const pair of (node as YAMLMap<Node, Node | null>).items) {
       const key = pair.key as Node;

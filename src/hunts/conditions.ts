@@ -258,9 +258,9 @@ export function resolveTemplate(template: ConditionTemplate, lists: ValueLists =
   return typeof result === 'boolean' ? null : result;
 }
 
-/** The list names a template refers to (for documentation and config checks). */
-export function templateLists(template: ConditionTemplate): string[] {
-  if ('field' in template) return template.list ? [template.list] : [];
+/** The lists a template refers to, each with the operators that use it (a cidr list holds addresses). */
+export function templateLists(template: ConditionTemplate): { list: string; operator: ConditionOperator }[] {
+  if ('field' in template) return template.list ? [{ list: template.list, operator: template.operator }] : [];
   if ('not' in template) return templateLists(template.not);
   return ('all' in template ? template.all : template.any).flatMap(templateLists);
 }

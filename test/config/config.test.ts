@@ -115,6 +115,32 @@ test('smaller mistakes: wrong types, missing reason, empty values, YAML syntax',
   ]);
 });
 
+test('lists: a list nothing reads is a typo, and values must suit the operator reading them', async () => {
+  const lines = await errorsOf(
+    [
+      'lists:',
+      '  resolverIP: [10.0.0.53]',
+      '  resolverIps: [10.0.0.53, 10.0.0.300]',
+      '  buildHosts: [build01]',
+      'exclusions:',
+      '  - id: builds',
+      '    reason: CI',
+      '    field: host',
+      '    equals: { list: buildHosts }',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(lines.length, 2, lines.join('\n'));
+  assert.match(
+    lines[0],
+    /^huntforge\.yaml:2: lists\.resolverIP: no exclusion reads this list \(lists huntforge reads: .*resolverIps/,
+  );
+  assert.equal(
+    lines[1],
+    "huntforge.yaml:3: lists.resolverIps[1]: '10.0.0.300' is not an IP address or CIDR range (the list is read with cidr)",
+  );
+});
+
 test('an empty file is an empty config', () => {
   assert.deepEqual(parseConfig(''), { path: 'huntforge.yaml', exclusions: [], lists: {} });
   assert.deepEqual(parseConfig('# nothing yet\n'), { path: 'huntforge.yaml', exclusions: [], lists: {} });
