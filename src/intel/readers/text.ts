@@ -113,7 +113,9 @@ const URL = /\b(?:https?|ftps?|sftp|tcp|udp|wss?):\/\/[^\s<>"'`|\\^{}]+/gi;
 const EMAIL =
   /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}_-]{1,63}\.)+[\p{L}][\p{L}\p{N}-]{1,62}(?![\p{L}\p{N}-])/giu;
 const V6_PORT = /\[([0-9a-f:.]{2,45})\]:(\d{1,5})\b/gi;
-const V4 = /(?<![\p{L}\p{N}_.:-])(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?(?![\p{L}\p{N}_]|\.\d|:\d)/gu;
+// A colon may precede an address (`dst:1.2.3.4`) unless it belongs to an IPv6 address (`::ffff:1.2.3.4`).
+const V4 =
+  /(?<![\p{L}\p{N}_.-])(?<![0-9a-fA-F:]:)(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?(?![\p{L}\p{N}_]|\.\d|:\d)/gu;
 const V6 =
   /(?<![\p{L}\p{N}_:.])((?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?)(?![\p{L}\p{N}_:.])/giu;
 const HASH = /(?<![\p{L}\p{N}_])(?:[0-9a-f]{64}|[0-9a-f]{40}|[0-9a-f]{32})(?![\p{L}\p{N}_])/giu;
