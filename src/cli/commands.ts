@@ -4,6 +4,7 @@ import { deployCommand } from './deploy.js';
 import { feedCommand } from './feed.js';
 import { generateCommand } from './generate.js';
 import { iocsCommand } from './iocs.js';
+import { kqlCommand } from './kql.js';
 import { runCommand } from './run-remote.js';
 import { validateCommand } from './validate.js';
 
@@ -11,6 +12,7 @@ export const commands: Command[] = [
   iocsCommand,
   generateCommand,
   validateCommand,
+  kqlCommand,
   feedCommand,
   runCommand,
   deployCommand,
