@@ -84,7 +84,8 @@ function readIndicator(sdo: Sdo, index: number, families: Map<string, Family>, s
         ? intern(sdo.indicator_types[0])
         : null,
     firstSeen: str(sdo.valid_from) ?? str(sdo.created),
-    lastSeen: str(sdo.modified),
+    // `modified` is when the object was edited, not when the indicator was last seen.
+    lastSeen: null,
     validUntil: str(sdo.valid_until),
     confidence: typeof sdo.confidence === 'number' ? sdo.confidence : null,
     tags: canonicalTags(sdo.labels),
