@@ -235,3 +235,36 @@ describe('Zeek → ASIM', () => {
       await assert.rejects(ingestLogs(db, [dir]), /http\.log: Zeek http\.log is not supported/);
     }));
 });
+
+describe('gzip and archived names for raw sources', () => {
+  test("Zeek's rotated dns.HH:MM:SS-HH:MM:SS.log.gz and a gzip'd .cef are read", () =>
+    withDb(async (db) => {
+      const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const { gzipSync } = await import('node:zlib');
+      const dir = mkdtempSync(join(tmpdir(), 'huntforge-raw-gz-'));
+      writeFileSync(
+        join(dir, 'dns.10:00:00-11:00:00.log.gz'),
+        gzipSync(readFileSync(fixture('zeek-tsv', 'dns.log'))),
+      );
+      writeFileSync(
+        join(dir, 'conn.10:00:00-11:00:00.log.gz'),
+        gzipSync(readFileSync(fixture('zeek-json', 'conn.log'))),
+      );
+      writeFileSync(join(dir, 'firewall.cef.gz'), gzipSync(readFileSync(fixture('cef', 'firewall.cef'))));
+      const report = await ingestLogs(db, [dir]);
+      const summary = Object.fromEntries(
+        report.files.map((f) => [f.path.split('/').pop(), [f.format, f.rows, f.malformed]]),
+      );
+      assert.deepEqual(summary, {
+        'conn.10:00:00-11:00:00.log.gz': ['zeek-json', 1, 0],
+        'dns.10:00:00-11:00:00.log.gz': ['zeek-tsv', 2, 1],
+        'firewall.cef.gz': ['cef', 2, 2],
+      });
+    }));
+
+  test('every unusable file is counted in the one error', () =>
+    withDb(async (db) => {
+      await assert.rejects(ingestLogs(db, [fixture('bad')]), /: .* \(and 2 more unusable files\)$/);
+    }));
+});

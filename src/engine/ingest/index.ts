@@ -27,8 +27,18 @@ export async function ingestLogs(
   const found = await discoverFiles(paths);
   // Classify everything first: an unusable file stops the run before anything is ingested.
   const files: (ClassifiedFile & { mtimeMs: number })[] = [];
-  for (const f of found)
-    files.push({ ...(await classifyFile(f.path, f.size, options.table)), mtimeMs: f.mtimeMs });
+  const unusable: Error[] = [];
+  for (const f of found) {
+    try {
+      files.push({ ...(await classifyFile(f.path, f.size, options.table)), mtimeMs: f.mtimeMs });
+    } catch (err) {
+      unusable.push(err as Error);
+    }
+  }
+  if (unusable.length > 0) {
+    const more = unusable.length > 1 ? ` (and ${unusable.length - 1} more unusable files)` : '';
+    throw new UserFacingError(`${unusable[0].message}${more}`);
+  }
 
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
   let bytesDone = 0;
