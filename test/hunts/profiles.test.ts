@@ -203,6 +203,22 @@ const SEED_ROWS: [string, string, string, string, string, boolean][] = [
     true,
   ],
   [
+    'certutil view, folder-only path',
+    'certutil.exe',
+    'C:\\Windows\\System32',
+    'certutil -view',
+    'mmc.exe',
+    false,
+  ],
+  [
+    'msiexec with -view in System32',
+    'msiexec.exe',
+    'C:\\Windows\\System32',
+    'msiexec /i x.msi -view',
+    'cmd.exe',
+    true,
+  ],
+  [
     'msiexec by Defender',
     'msiexec.exe',
     'C:\\Windows\\System32\\msiexec.exe',
