@@ -322,7 +322,10 @@ export function profilesFor(families: string[], profiles: FamilyProfile[] = load
 }
 
 export interface BehaviourHuntOptions {
-  /** Lookback window, e.g. `14d` (kept for renderers that declare one). */
+  /**
+   * Lookback window, e.g. `14d`. Accepted for the planner's call shape; the Hunt model carries no
+   * window, the renderers take it from their own options.
+   */
   lookback?: string;
   /** Named lists from huntforge.yaml for exclusions that draw on them. */
   lists?: ValueLists;
