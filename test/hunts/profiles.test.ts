@@ -6,7 +6,11 @@ import { compileConditionSql, sqlString } from '../../src/engine/sql/condition.j
 import { behaviourHunts, loadProfiles, parseProfile, profilesFor } from '../../src/hunts/profiles.js';
 import type { Hunt } from '../../src/hunts/types.js';
 import { validateKql } from '../../src/kql/validate.js';
-import { compileConditionKql, compileExclusionsKql } from '../../src/render/kql/condition.js';
+import {
+  compileConditionKql,
+  compileExclusionsKql,
+  exclusionEffectsKql,
+} from '../../src/render/kql/condition.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -368,4 +372,27 @@ test('an invalid profile is rejected with file:line and the allowed values', () 
       return error instanceof YamlFileError;
     },
   );
+});
+
+test('the report view: each exclusion with the hunts it changed and those it was skipped on', () => {
+  const [nanocore] = profilesFor(['nanocore']);
+  const hunts = behaviourHunts(nanocore);
+  const effects = exclusionEffectsKql(hunts);
+  const byId = new Map(effects.map((e) => [e.exclusion.id, e]));
+  const ntbackup = byId.get('nanocore.ntbackup-backup-job')!;
+  assert.deepEqual(
+    ntbackup.applied.map((a) => a.table),
+    ['DeviceProcessEvents', 'SecurityEvent'],
+  );
+  assert.deepEqual(ntbackup.skipped, []);
+  const integrity = byId.get('nanocore.system-integrity-installer')!;
+  assert.deepEqual(
+    integrity.applied.map((a) => a.table),
+    ['DeviceProcessEvents'],
+  );
+  assert.deepEqual(
+    integrity.skipped.map((s) => s.table),
+    ['SecurityEvent'],
+  );
+  assert.match(integrity.skipped[0].reason, /applies to table DeviceProcessEvents only/);
 });

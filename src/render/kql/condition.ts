@@ -13,7 +13,7 @@ import {
   type SkippedField,
 } from '../../hunts/conditions.js';
 import { exclusionApplies } from '../../hunts/exclusions.js';
-import type { Condition, Exclusion, HuntKind } from '../../hunts/types.js';
+import type { Condition, Exclusion, Hunt, HuntKind } from '../../hunts/types.js';
 import { kqlDynamicStrings, kqlIdentifier, kqlString } from './literal.js';
 
 const NUMERIC_TYPES = new Set(['int', 'long', 'real', 'decimal']);
@@ -161,4 +161,37 @@ export function compileExclusionsKql(
     if (skipped.length > 0) out.notes.push({ exclusionId: exclusion.id, reason });
   }
   return out;
+}
+
+export interface ExclusionEffect {
+  exclusion: Exclusion;
+  /** Hunts whose query the exclusion changed. */
+  applied: { huntId: string; title: string; table: string }[];
+  /** Hunts it concerns but could not be compiled into, with the reason (the report's notes). */
+  skipped: { huntId: string; title: string; table: string; reason: string }[];
+}
+
+/**
+ * For the report: each exclusion of `hunts` (by id, in first-seen order) with the hunts it changed
+ * and the hunts it concerns but was skipped on. Exclusions out of every hunt's scope are left out.
+ */
+export function exclusionEffectsKql(hunts: readonly Hunt[]): ExclusionEffect[] {
+  const effects = new Map<string, ExclusionEffect>();
+  const effectOf = (exclusion: Exclusion) => {
+    let effect = effects.get(exclusion.id);
+    if (!effect) {
+      effect = { exclusion, applied: [], skipped: [] };
+      effects.set(exclusion.id, effect);
+    }
+    return effect;
+  };
+  for (const hunt of hunts) {
+    const byId = new Map(hunt.exclusions.map((e) => [e.id, e]));
+    const compiled = compileExclusionsKql(hunt.exclusions, hunt.table, hunt.kind);
+    const where = { huntId: hunt.id, title: hunt.title, table: hunt.table };
+    for (const id of compiled.applied) effectOf(byId.get(id)!).applied.push(where);
+    for (const { exclusionId, reason } of compiled.skipped)
+      effectOf(byId.get(exclusionId)!).skipped.push({ ...where, reason });
+  }
+  return [...effects.values()];
 }
