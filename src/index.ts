@@ -57,7 +57,7 @@ export { checkTables, type TableCheck } from './remote/table-check.js';
 export { createTarget, type RemoteTarget, type TargetSpec } from './remote/target.js';
 export { queryThreatFox, type ThreatFoxRequest, type ThreatFoxResponse } from './remote/threatfox.js';
 export { isThreatFoxInput, resolveThreatFoxInput } from './remote/threatfox-input.js';
-export { compileConditionKql, compileExclusionsKql } from './render/kql/condition.js';
+export { compileConditionKql, compileExclusionsKql, exclusionEffectsKql } from './render/kql/condition.js';
 export {
   isTargetName,
   renderTarget,
