@@ -24,7 +24,9 @@ function mixedHunts(): Hunt[] {
     hunt('domain', [indicator('domain', 'theponzu.com')], { table: 'DnsEvents' }),
     hunt('domain', [indicator('domain', 'theponzu.com')], { table: 'CommonSecurityLog' }),
     hunt('url', [indicator('url', 'http://sc88884.com/panel/Gate.php?id=7')], { table: 'CommonSecurityLog' }),
-    hunt('hash', [indicator('sha256', 'f'.repeat(64)), indicator('md5', '9'.repeat(32))], { table: 'DeviceFileEvents' }),
+    hunt('hash', [indicator('sha256', 'f'.repeat(64)), indicator('md5', '9'.repeat(32))], {
+      table: 'DeviceFileEvents',
+    }),
     hunt('behaviour', [], {
       table: 'DeviceProcessEvents',
       title: 'NanoCore RAT: dhcpmon.exe started from AppData',
@@ -34,7 +36,9 @@ function mixedHunts(): Hunt[] {
           { field: 'processPath', operator: 'contains', values: ['\\AppData\\'] },
         ],
       },
-      exclusions: [exclusion('it-inventory', { field: 'parentProcess', operator: 'equals', values: ['inventory.exe'] })],
+      exclusions: [
+        exclusion('it-inventory', { field: 'parentProcess', operator: 'equals', values: ['inventory.exe'] }),
+      ],
       severity: 'Medium',
       tactics: ['Persistence'],
       techniques: ['T1053.005'],
