@@ -242,8 +242,14 @@ export function canonicalValue(
   typeHint?: string,
   port?: number | null,
 ): Canonical<CanonicalValue> {
-  const hintKey = typeHint?.trim().toLowerCase();
-  const hint = hintKey ? HINTS[hintKey] : undefined;
+  // Feeds write their type words in lowercase; normalise only when the exact word is unknown.
+  const hintKey =
+    typeHint === undefined
+      ? undefined
+      : Object.hasOwn(HINTS, typeHint)
+        ? typeHint
+        : typeHint.trim().toLowerCase();
+  const hint = hintKey && Object.hasOwn(HINTS, hintKey) ? HINTS[hintKey] : undefined;
   if (hintKey && !hint && UNSUPPORTED_HINT.test(hintKey))
     return fail(
       `indicator type '${typeHint}' is not supported (supported: ipv4, ipv6, domain, url, md5, sha1, sha256, email)`,
@@ -317,7 +323,9 @@ function excerptValue(text: string): string {
 /** Clamps a feed confidence into 0–100; null when absent or not a number. */
 export function canonicalConfidence(raw: unknown): number | null {
   if (raw === null || raw === undefined || raw === '' || raw === 'None') return null;
-  const n = typeof raw === 'number' ? raw : Number(String(raw).trim().replace(/%$/, ''));
+  if (typeof raw !== 'number' && typeof raw !== 'string') return null;
+  let n = typeof raw === 'number' ? raw : Number(raw); // `75`, ` 75 `
+  if (Number.isNaN(n)) n = Number(String(raw).trim().replace(/%$/, '')); // `75%`
   if (!Number.isFinite(n)) return null;
   return Math.round(Math.min(100, Math.max(0, n)));
 }
@@ -402,8 +410,15 @@ export function canonicalise(candidate: IndicatorCandidate): Canonical<Indicator
 }
 
 /** Printable names (family, threat type): trimmed, control characters removed, `Unknown malware` is none. */
+const cleanNames = new Map<string, string | null>();
+
 function cleanName(raw: string): string | null {
+  // Families and threat types repeat on every row of a feed: clean each distinct spelling once.
+  const hit = cleanNames.get(raw);
+  if (hit !== undefined) return hit;
   const name = raw.replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
-  if (name === '' || /^(unknown( malware)?|none|null|n\/a|-)$/i.test(name)) return null;
-  return intern(name);
+  const clean = name === '' || /^(unknown( malware)?|none|null|n\/a|-)$/i.test(name) ? null : intern(name);
+  if (cleanNames.size > 20_000) cleanNames.clear();
+  cleanNames.set(detach(raw), clean);
+  return clean;
 }
