@@ -266,6 +266,19 @@ const DATE_PARTS: Record<string, string> = {
   microsecond: 'microsecond',
 };
 
+const DATE_ADD_UNITS: Record<string, string> = {
+  year: 'to_years',
+  quarter: 'to_quarters',
+  month: 'to_months',
+  week: 'to_weeks',
+  day: 'to_days',
+  hour: 'to_hours',
+  minute: 'to_minutes',
+  second: 'to_seconds',
+  millisecond: 'to_milliseconds',
+  microsecond: 'to_microseconds',
+};
+
 const FUNCTIONS: Record<string, Translator> = {
   ago: (c) => {
     arity(c, 1);
@@ -469,6 +482,47 @@ const FUNCTIONS: Record<string, Translator> = {
       sql: `(CAST(date_trunc('day', ${c.arg(0).sql}) AS TIMESTAMP) + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND)`,
       type: 'datetime',
     };
+  },
+  datetime_add: (c) => {
+    arity(c, 3);
+    const part = String(constArg(c, 0, 'period')).toLowerCase();
+    const unit = DATE_ADD_UNITS[part];
+    if (!unit) throw c.unsupported(`period '${part}'`, c.args[0]);
+    const amount = c.arg(1);
+    if (amount.type !== 'int' && amount.type !== 'long')
+      throw c.unsupported(`amount of type ${amount.type}`, c.args[1]);
+    return { sql: `(${c.arg(2).sql} + ${unit}(CAST(${amount.sql} AS BIGINT)))`, type: 'datetime' };
+  },
+  hourofday: (c) => {
+    arity(c, 1);
+    return { sql: `hour(${c.arg(0).sql})`, type: 'int' };
+  },
+  dayofweek: (c) => {
+    arity(c, 1);
+    // Kusto: days since the preceding Sunday, as a timespan.
+    return { sql: `to_days(CAST(dayofweek(${c.arg(0).sql}) AS INTEGER))`, type: 'timespan' };
+  },
+  startofweek: (c) => {
+    arity(c, 1);
+    const d = c.arg(0).sql;
+    return {
+      sql: `(CAST(CAST(${d} AS DATE) AS TIMESTAMP) - to_days(CAST(dayofweek(${d}) AS INTEGER)))`,
+      type: 'datetime',
+    };
+  },
+  startofmonth: (c) => {
+    arity(c, 1);
+    return { sql: `CAST(date_trunc('month', ${c.arg(0).sql}) AS TIMESTAMP)`, type: 'datetime' };
+  },
+  startofyear: (c) => {
+    arity(c, 1);
+    return { sql: `CAST(date_trunc('year', ${c.arg(0).sql}) AS TIMESTAMP)`, type: 'datetime' };
+  },
+  abs: (c) => {
+    arity(c, 1);
+    const v = c.arg(0);
+    if (v.type === 'timespan') return { sql: `to_microseconds(abs(epoch_us(${v.sql})))`, type: 'timespan' };
+    return { sql: `abs(${v.sql})`, type: c.type ?? v.type };
   },
   datetime_diff: (c) => {
     arity(c, 3);

@@ -3,7 +3,7 @@ import type { KqlType } from '../../schemas/tables.js';
 import type { Context, Scope } from './context.js';
 import { callFunction } from './functions.js';
 import type { SqlExpr } from './model.js';
-import { duckType, intervalLiteral, quoteIdent, quoteString, timestampLiteral } from './sql.js';
+import { duckType, intervalLiteral, quoteIdent, quoteString, regexEscape, timestampLiteral } from './sql.js';
 import { analyzedType, elements, kindOf, type Node } from './syntax.js';
 import { hasAnySql, hasNoTerm } from './terms.js';
 import { datetimeValue, timespanMicros } from './time.js';
@@ -157,6 +157,23 @@ export function scalar(node: Node, scope: Scope, ctx: Context): SqlExpr {
     case 'HasAnyExpression':
     case 'HasAllExpression':
       return hasTerms(node, kind, scope, ctx);
+    case 'HasPrefixExpression':
+    case 'NotHasPrefixExpression':
+    case 'HasSuffixExpression':
+    case 'NotHasSuffixExpression':
+      return termEdge(node, kind, scope, ctx);
+    case 'ToScalarExpression': {
+      // The first column of the first row, as a scalar subquery over the tabular expression's CTE.
+      const rel = ctx.tabular(node.Expression);
+      const first = rel.columns[0];
+      if (!first) throw ctx.source.unsupported(node, 'toscalar() of a table without columns');
+      const order = rel.ordered ? ' ORDER BY __ord' : '';
+      return {
+        sql: `(SELECT ${quoteIdent(first.name)} FROM ${rel.from}${order} LIMIT 1)`,
+        type: first.type,
+        list: first.list,
+      };
+    }
     case 'ContainsExpression':
     case 'NotContainsExpression':
     case 'ContainsCsExpression':
@@ -439,6 +456,23 @@ function hasTerms(node: Node, kind: string, scope: Scope, ctx: Context): SqlExpr
     return { sql: `(${parts.join(' AND ')})`, type: 'bool' };
   }
   const sql = hasAnySql(text, strings, caseSensitive);
+  return { sql: kind.startsWith('Not') ? `(NOT ${sql})` : sql, type: 'bool' };
+}
+
+/** hasprefix / hassuffix: a term starting (ending) with the needle; single-term needles only. */
+function termEdge(node: Node, kind: string, scope: Scope, ctx: Context): SqlExpr {
+  const text = asString(scalar(node.Left, scope, ctx));
+  const needle = constantOf(scalar(node.Right, scope, ctx));
+  if (typeof needle !== 'string' || needle === '' || !/^[\p{L}\p{N}]+$/u.test(needle))
+    throw ctx.source.unsupported(
+      node.Right,
+      `${kind.includes('Prefix') ? 'hasprefix' : 'hassuffix'} operand`,
+      'a single constant term',
+    );
+  const guard = '[^\\p{L}\\p{N}]';
+  const body = regexEscape(needle);
+  const pattern = kind.includes('Prefix') ? `(?i)(?:^|${guard})${body}` : `(?i)${body}(?:${guard}|$)`;
+  const sql = `regexp_matches(${text}, ${quoteString(pattern)})`;
   return { sql: kind.startsWith('Not') ? `(NOT ${sql})` : sql, type: 'bool' };
 }
 

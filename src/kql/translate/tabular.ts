@@ -27,6 +27,8 @@ export function tabular(node: Node, ctx: Context): Relation {
       return print(node, ctx);
     case 'FunctionCallExpression':
       return asimCall(node, ctx);
+    case 'MaterializeExpression':
+      return tabular(node.Expression, ctx);
     default:
       throw ctx.source.unsupported(node, `tabular expression '${ctx.source.snippet(node)}'`, kind);
   }
