@@ -106,3 +106,15 @@ test('STIX patterns: IN lists, qualifiers, nested parentheses, escaped quotes', 
     ['hashes.SHA-256', 'hashes.MD5'],
   );
 });
+
+test('a list starting with [v6]:port or a Markdown link is text, not JSON', async () => {
+  const list = await readIndicatorsFromText('[2606:4700::1]:443\nevil.example.com\n', 'list.txt');
+  assert.deepEqual(keys(list.indicators), ['domain evil.example.com', 'ipv6 2606:4700::1:443']);
+  const md = await readIndicatorsFromText(
+    '[report](hxxps://evil[.]example[.]com/x) names the C2.\n',
+    'md.txt',
+  );
+  assert.deepEqual(keys(md.indicators), ['url https://evil.example.com/x']);
+  const json = await readIndicatorsFromText('[1, 2]', 'numbers.json');
+  assert.match(json.errors[0], /JSON, but not a recognised format/);
+});

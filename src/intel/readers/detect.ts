@@ -31,8 +31,9 @@ export function detectFromPeek(bytes: Uint8Array, text: string): Detected {
   if (text.includes('\u0000')) return { kind: 'binary', reason: 'is binary (contains NUL bytes)' };
   const body = text.replace(/^\uFEFF/, '').trimStart();
   if (body.startsWith('{') || body.startsWith('[')) {
-    // `[` also starts Markdown links and defanged text; JSON needs a value right after it.
-    if (body.startsWith('{') || /^\[\s*(?:[{["\d\]-]|true|false|null)/.test(body)) return { kind: 'json' };
+    // `[` also starts Markdown links, defanged text and `[v6]:port`; JSON needs a value right after it.
+    if (body.startsWith('{') || /^\[\s*(?:[{["\]]|-?\d+(?:\.\d+)?\s*[,\]]|true|false|null)/.test(body))
+      return { kind: 'json' };
   }
   if (/^#?\s*"first_seen_utc"/m.test(body) || /^#\s*ThreatFox IOCs:.*CSV format/m.test(body))
     return { kind: 'lines', format: 'threatfox-csv' };
