@@ -36,7 +36,24 @@ export {
   type WarninglistSummary,
 } from './intel/warninglists/index.js';
 export { type KqlPlatform, kustoGlobals, loadKusto } from './kql/kusto.js';
+export {
+  describeTables,
+  type KqlResult,
+  kqlTypeOfDuckType,
+  type RunKqlOptions,
+  runKql,
+  type SqlDatabase,
+  type TableCatalog,
+} from './kql/run.js';
 export { type KqlTree, parseKqlTree } from './kql/syntax.js';
+export {
+  KqlSemanticError,
+  KqlUnsupportedError,
+  type QueryPosition,
+  type TranslatedQuery,
+  type TranslateOptions,
+  translateKql,
+} from './kql/translate/index.js';
 export {
   type FileDiagnostic,
   type FileValidation,
