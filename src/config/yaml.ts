@@ -64,6 +64,7 @@ export class YamlSource {
    * is not a mapping.
    */
   mapping(node: Node | null | undefined, path: string, allowed: readonly string[], what = 'a mapping') {
+    if (node === undefined) return undefined;
     if (!isMap(node)) {
       this.report(node, path, `expected ${what}`);
       return undefined;
@@ -92,8 +93,27 @@ export class YamlSource {
     return entries;
   }
 
-  /** A non-empty string scalar. */
+  /**
+   * The value of a required key; when the key is missing it is reported once, at the mapping, and
+   * undefined is returned — which the readers below pass over silently.
+   */
+  required(
+    entries: Map<string, { key: Node; value: Node }> | undefined,
+    key: string,
+    node: Node | null | undefined,
+    path: string,
+  ): Node | undefined {
+    const entry = entries?.get(key);
+    if (!entry) {
+      if (entries) this.report(node, path, `missing ${key}`);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  /** A non-empty string scalar (undefined: absent, already reported). */
   string(node: Node | null | undefined, path: string): string | undefined {
+    if (node === undefined) return undefined;
     if (isScalar(node) && typeof node.value === 'string' && node.value.trim() !== '') return node.value;
     this.report(node, path, 'expected a non-empty string');
     return undefined;
@@ -104,6 +124,7 @@ export class YamlSource {
    * `hint` is appended to the "expected a list" message.
    */
   stringList(node: Node | null | undefined, path: string, hint = ''): string[] | undefined {
+    if (node === undefined) return undefined;
     if (!isSeq(node)) {
       this.report(node, path, `expected a list of strings${hint}`);
       return undefined;
@@ -128,6 +149,7 @@ export class YamlSource {
 
   /** The items of a sequence, or undefined (reported). */
   sequence(node: Node | null | undefined, path: string, what = 'a list'): Node[] | undefined {
+    if (node === undefined) return undefined;
     if (!isSeq(node)) {
       this.report(node, path, `expected ${what}`);
       return undefined;

@@ -133,17 +133,14 @@ export function parseProfile(text: string, label: string): FamilyProfile {
   const src = new YamlSource(label, text);
   const entries = src.mapping(src.root, '', PROFILE_KEYS, 'a profile mapping');
   src.assertValid();
-  const get = (key: string) => entries?.get(key)?.value ?? null;
-  const required = (key: string) => {
-    if (!entries?.has(key)) src.report(src.root, '', `missing ${key}`);
-    return get(key);
-  };
+  const get = (key: string) => entries?.get(key)?.value;
+  const required = (key: string) => src.required(entries, key, src.root, '');
   const profile: FamilyProfile = {
     id: src.string(required('id'), 'id') ?? '',
     name: src.string(required('name'), 'name') ?? '',
     aliases: src.stringList(required('aliases'), 'aliases') ?? [],
     attackId: src.string(required('attackId'), 'attackId') ?? '',
-    references: entries?.has('references') ? (src.stringList(get('references'), 'references') ?? []) : [],
+    references: src.stringList(get('references'), 'references') ?? [],
     source: src.string(required('source'), 'source') ?? '',
     hunts: [],
     file: label,
@@ -186,17 +183,15 @@ export function parseProfile(text: string, label: string): FamilyProfile {
 function parseHunt(src: YamlSource, node: Node, path: string): BehaviourHuntSpec | undefined {
   const entries = src.mapping(node, path, HUNT_KEYS, 'a hunt mapping');
   if (!entries) return undefined;
-  const get = (key: string) => {
-    if (!entries.has(key)) src.report(node, path, `missing ${key}`);
-    return entries.get(key)?.value ?? null;
-  };
-  const id = src.string(get('id'), join(path, 'id'));
+  const get = (key: string) => src.required(entries, key, node, path);
+  const idNode = get('id');
+  const id = src.string(idNode, join(path, 'id'));
   if (id !== undefined && !ID.test(id))
-    src.report(get('id'), join(path, 'id'), 'expected lowercase letters, digits and -');
+    src.report(idNode, join(path, 'id'), 'expected lowercase letters, digits and -');
   const title = src.string(get('title'), join(path, 'title'));
   const description = src.string(get('description'), join(path, 'description'));
   const tables = entries.has('tables')
-    ? checkedList(src, get('tables'), join(path, 'tables'), Object.keys(HUNT_TABLES))
+    ? checkedList(src, entries.get('tables')!.value, join(path, 'tables'), Object.keys(HUNT_TABLES))
     : DEFAULT_HUNT_TABLES;
   const severity = checkedList(
     src,
@@ -206,18 +201,21 @@ function parseHunt(src: YamlSource, node: Node, path: string): BehaviourHuntSpec
     true,
   )?.[0] as Severity;
   const tactics = checkedList(src, get('tactics'), join(path, 'tactics'), TACTICS);
-  const techniques = src.stringList(get('techniques'), join(path, 'techniques'));
-  techniques?.forEach((t) => {
-    if (!TECHNIQUE.test(t))
+  const techniquesNode = get('techniques');
+  const techniques = src.stringList(techniquesNode, join(path, 'techniques'));
+  for (const t of techniques ?? []) {
+    if (!TECHNIQUE.test(t)) {
       src.report(
-        get('techniques'),
+        techniquesNode,
         join(path, 'techniques'),
         `'${t}' is not a technique id (T1234 or T1234.001)`,
       );
-  });
-  const selection = parseCondition(src, get('selection'), join(path, 'selection'), {
-    lists: { allowed: true },
-  });
+    }
+  }
+  const selectionNode = get('selection');
+  const selection =
+    selectionNode &&
+    parseCondition(src, selectionNode, join(path, 'selection'), { lists: { allowed: true } });
   const falsePositives: ProfileScenario[] = [];
   if (entries.has('falsePositives')) {
     const items = src.sequence(entries.get('falsePositives')!.value, join(path, 'falsePositives')) ?? [];
@@ -240,10 +238,7 @@ export function parseScenario(
 ): (ProfileScenario & { extra: Map<string, Node | null> }) | undefined {
   const entries = src.mapping(node, path, [...SCENARIO_KEYS, ...extraKeys], 'a scenario mapping');
   if (!entries) return undefined;
-  const get = (key: string) => {
-    if (!entries.has(key)) src.report(node, path, `missing ${key}`);
-    return entries.get(key)?.value ?? null;
-  };
+  const get = (key: string) => src.required(entries, key, node, path);
   const id = src.string(get('id'), join(path, 'id'));
   const title = src.string(get('title'), join(path, 'title'));
   const description = src.string(get('description'), join(path, 'description'));
@@ -266,12 +261,13 @@ export function parseScenario(
 /** A list whose items must come from `allowed` (or one such scalar when `single`). */
 function checkedList(
   src: YamlSource,
-  node: Node | null,
+  node: Node | undefined,
   path: string,
   allowed: readonly string[],
   single = false,
 ): string[] | undefined {
   const hint = ` (allowed: ${allowed.join(', ')})`;
+  if (node === undefined) return undefined;
   const values = single ? [src.string(node, path)] : src.stringList(node, path, hint);
   if (!values || values.some((v) => v === undefined)) return undefined;
   const bad = (values as string[]).filter((v) => !allowed.includes(v));

@@ -30,7 +30,7 @@ export function parseScenarioFile(text: string, label: string): IocScenarioFile 
   const entries = src.mapping(src.root, '', ['source', 'lists', 'scenarios'], 'a scenario file mapping');
   src.assertValid();
   const file: IocScenarioFile = {
-    source: src.string(entries?.get('source')?.value, 'source') ?? '',
+    source: src.string(src.required(entries, 'source', src.root, ''), 'source') ?? '',
     lists: {},
     scenarios: [],
   };
@@ -38,12 +38,13 @@ export function parseScenarioFile(text: string, label: string): IocScenarioFile 
     const values = src.stringList(value, join('lists', name));
     if (values) file.lists[name] = values;
   }
-  const items = src.sequence(entries?.get('scenarios')?.value, 'scenarios', 'a list of scenarios') ?? [];
+  const scenariosNode = src.required(entries, 'scenarios', src.root, '');
+  const items = src.sequence(scenariosNode, 'scenarios', 'a list of scenarios') ?? [];
   items.forEach((node, i) => {
     const path = join('scenarios', i);
     const scenario = parseScenario(src, node, path, ['kinds']);
     if (!scenario) return;
-    const kindsNode = scenario.extra.get('kinds') ?? null;
+    const kindsNode = scenario.extra.get('kinds') ?? src.required(new Map(), 'kinds', node, path);
     const hint = ` (allowed: ${HUNT_KINDS.join(', ')})`;
     const kinds = src.stringList(kindsNode, join(path, 'kinds'), hint);
     if (!kinds) return;

@@ -396,3 +396,29 @@ test('the report view: each exclusion with the hunts it changed and those it was
   );
   assert.match(integrity.skipped[0].reason, /applies to table DeviceProcessEvents only/);
 });
+
+test('missing keys are reported once each, at the mapping that lacks them', () => {
+  const text = [
+    'id: demo',
+    'name: Demo',
+    'attackId: S0001',
+    'aliases: [demo]',
+    'hunts:',
+    '  - id: one',
+    '    title: t',
+  ].join('\n');
+  assert.throws(
+    () => parseProfile(text, 'profiles/demo.yaml'),
+    (error: YamlFileError) => {
+      assert.deepEqual(error.message.split('\n'), [
+        'profiles/demo.yaml:1: missing source',
+        'profiles/demo.yaml:6: hunts[0]: missing description',
+        'profiles/demo.yaml:6: hunts[0]: missing severity',
+        'profiles/demo.yaml:6: hunts[0]: missing tactics',
+        'profiles/demo.yaml:6: hunts[0]: missing techniques',
+        'profiles/demo.yaml:6: hunts[0]: missing selection',
+      ]);
+      return true;
+    },
+  );
+});
