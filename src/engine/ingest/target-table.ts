@@ -84,11 +84,6 @@ export class TargetTable {
     }
     return existing;
   }
-
-  async rowCount(): Promise<number> {
-    const [row] = await this.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${quoteIdent(this.name)}`);
-    return row.n;
-  }
 }
 
 function dedupe(columns: ColumnDef[]): ColumnDef[] {
