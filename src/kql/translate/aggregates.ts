@@ -130,7 +130,8 @@ function aggregate(
       if (v.type === 'dynamic') throw bad('min/max of dynamic');
       const filter = name.endsWith('if') ? ` FILTER (WHERE ${arg(1).sql})` : '';
       const fn = name.startsWith('min') ? 'min' : 'max';
-      const sql = `${fn}(${v.type === 'string' ? `NULLIF(${v.sql}, '')` : v.sql})${filter}`;
+      // Strings have no null in KQL: an empty string is a value like any other.
+      const sql = `${fn}(${v.sql})${filter}`;
       return [{ inner: v.type === 'string' ? `COALESCE(${sql}, '')` : sql, type: v.type }];
     }
     case 'make_set':

@@ -197,7 +197,10 @@ export function scalar(node: Node, scope: Scope, ctx: Context): SqlExpr {
       const l = scalar(node.Left, scope, ctx);
       const couple = node.Right;
       const lo = scalar(couple.First, scope, ctx);
-      const hi = scalar(couple.Second, scope, ctx);
+      let hi = scalar(couple.Second, scope, ctx);
+      // `datetime between (start .. 1d)`: a timespan upper bound counts from the lower one.
+      if (lo.type === 'datetime' && hi.type === 'timespan')
+        hi = { sql: `(${lo.sql} + ${hi.sql})`, type: 'datetime' };
       const sql = `(${l.sql} BETWEEN ${lo.sql} AND ${hi.sql})`;
       return { sql: kind === 'NotBetweenExpression' ? `(NOT ${sql})` : sql, type: 'bool' };
     }
