@@ -2,10 +2,11 @@
 import { generateFromIndicators } from '../generate/generate.js';
 import { writeGenerated } from '../generate/write.js';
 import type { Platform } from '../hunts/datasources.js';
-import { readIndicators } from '../intel/read.js';
 import { validateKql } from '../kql/validate.js';
+import { isTargetName, TARGETS, type TargetName } from '../render/targets/index.js';
 import { parseCommandArgs, parseDuration } from './args.js';
-import { type Command, UsageError, UserFacingError } from './command.js';
+import { type Command, UsageError } from './command.js';
+import { INDICATOR_FILTER_HELP, indicatorFilter, indicatorFilterOptions, readInputs } from './intel-input.js';
 
 const HELP = `Usage: huntforge generate <input...> -o <dir> [options]
 
@@ -22,14 +23,15 @@ Options:
   -o, --out <dir>        output folder (required)
   --lookback <span>      hunt window, e.g. 14d, 7d, 12h (default 14d)
   --ignore-port          match ip:port indicators on the address alone (default: port required)
-  --drop-flagged         leave out indicators on warninglists (CDN, reserved, dynamic DNS, benign)
-  --platform <list>      sentinel,defender (default both)
+  --targets <list>       what to write: sentinel, defender, sigma, spl, esql, suricata, zeek, stix,
+                         misp, watchlist, or all (default sentinel,defender)
   --source <label>       intel source label for headers (default from the input)
   --no-validate          skip the Microsoft KQL parser check of the written queries
+${INDICATOR_FILTER_HELP}
 
 Example:
   huntforge generate ../shared/seed/nanocore-rat-sentinel-hunt.txt -o out
-  huntforge generate examples/nanocore/feed.json -o out --lookback 7d
+  huntforge generate examples/nanocore/feed.json -o out --lookback 7d --targets all
 `;
 
 export const generateCommand: Command = {
@@ -41,36 +43,22 @@ export const generateCommand: Command = {
       out: { type: 'string', short: 'o' },
       lookback: { type: 'string', default: '14d' },
       'ignore-port': { type: 'boolean', default: false },
-      'drop-flagged': { type: 'boolean', default: false },
-      platform: { type: 'string', default: 'sentinel,defender' },
+      targets: { type: 'string', default: 'sentinel,defender' },
       source: { type: 'string' },
       'no-validate': { type: 'boolean', default: false },
+      ...indicatorFilterOptions(true),
     });
-    if (positionals.length === 0) throw new UsageError('give at least one input file (see --help)');
     const out = values.out as string | undefined;
     if (!out) throw new UsageError('-o <dir> is required');
     const lookback = kqlTimespan(values.lookback as string);
-    const platforms = (values.platform as string).split(',').map((p) => p.trim()) as Platform[];
-    for (const p of platforms) {
-      if (p !== 'sentinel' && p !== 'defender') throw new UsageError(`--platform: unknown platform '${p}'`);
-    }
+    const { platforms, targets } = parseTargets(values.targets as string);
 
-    const read = await readIndicators(positionals);
-    for (const error of read.errors) process.stderr.write(`huntforge generate: ${error}\n`);
-    if (read.indicators.length === 0 && read.errors.length === positionals.length) {
-      throw new UserFacingError('no input could be read');
-    }
-    if (read.rejected.length > 0) {
-      const first = read.rejected[0];
-      process.stderr.write(
-        `${read.rejected.length} records rejected (first: ${first.location} ${first.reason})\n`,
-      );
-    }
+    const read = await readInputs('generate', positionals, indicatorFilter(values, true));
     const result = generateFromIndicators(read, {
       lookback,
       platforms,
+      targets,
       ignorePort: values['ignore-port'] as boolean,
-      dropFlagged: values['drop-flagged'] as boolean,
       source: values.source as string | undefined,
     });
 
@@ -98,6 +86,25 @@ export const generateCommand: Command = {
     return errors > 0 ? 1 : 0;
   },
 };
+
+const PLATFORMS: Platform[] = ['sentinel', 'defender'];
+
+function parseTargets(text: string): { platforms: Platform[]; targets: TargetName[] } {
+  const names = text
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
+  const all = names.includes('all');
+  const platforms = PLATFORMS.filter((p) => all || names.includes(p));
+  const targets = TARGETS.filter((t) => all || names.includes(t));
+  for (const name of names) {
+    if (name !== 'all' && !(PLATFORMS as string[]).includes(name) && !isTargetName(name))
+      throw new UsageError(
+        `--targets: unknown target '${name}' (known: ${[...PLATFORMS, ...TARGETS].join(', ')}, all)`,
+      );
+  }
+  return { platforms, targets };
+}
 
 /** `14d` → `14d`; `2w` → `14d`: KQL has no week unit. */
 function kqlTimespan(text: string): string {

@@ -17,6 +17,7 @@ import {
   huntingQuery,
 } from '../render/sentinel/rule.js';
 import { type Delivery, sizeRules, watchlistAlias } from '../render/sentinel/sizing.js';
+import { renderTarget, type TargetName } from '../render/targets/index.js';
 import { buildReport } from '../report/build.js';
 import type { HuntReport } from '../report/model.js';
 
@@ -28,6 +29,8 @@ export interface GenerateOptions extends PlanOptions {
   /** Fixed clock for reproducible output (tests, golden files). */
   now?: Date;
   platforms?: Platform[];
+  /** Other targets to write besides Sentinel/Defender KQL (Sigma, SPL, …). */
+  targets?: TargetName[];
 }
 
 export interface GeneratedQuery {
@@ -148,6 +151,9 @@ export function generateFromIndicators(read: ReadResult, options: GenerateOption
   }
 
   const arm = { file: 'sentinel/arm/analytics-rules.json', template: armTemplate(rules.map((r) => r.rule)) };
+  const targetOutputs = (options.targets ?? []).map((name) =>
+    renderTarget(name, plan.hunts, { source, generated: now, lookback }),
+  );
   const result = {
     plan,
     queries,
@@ -156,9 +162,15 @@ export function generateFromIndicators(read: ReadResult, options: GenerateOption
     deliveries,
     watchlists: [...watchlists.values()],
     arm,
+    extraFiles: targetOutputs.flatMap((t) => t.files),
     report: undefined as unknown as HuntReport,
   };
   result.report = buildReport(read, result, { source, now, lookback });
+  result.report.targets = targetOutputs.map((t) => ({
+    name: t.target,
+    files: t.files.map((f) => f.path),
+    notes: t.notes.map((n) => n.message),
+  }));
   return result;
 }
 

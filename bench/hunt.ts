@@ -1,0 +1,147 @@
+/**
+ * bench:hunt — `huntforge hunt` end to end (read indicators, ingest JSONL logs into DuckDB, run every
+ * hunt) against the text-scan baseline `rg -F -f <indicators> <file>` (Debian ripgrep) over the same
+ * files, in the same run; then the hunts alone on the already ingested `--db`.
+ *
+ *   npm run bench:hunt -- [dnsEvents=5000000] [indicators=10000]
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+const events = Number(process.argv[2] ?? 5_000_000);
+const indicatorCount = Number(process.argv[3] ?? 10_000);
+const work = join('bench', '.work', `hunt-${events}-${indicatorCount}`);
+const logs = join(work, 'logs');
+const feed = join(work, 'indicators.txt');
+const patterns = join(work, 'patterns.txt');
+const db = join(work, 'hunt.duckdb');
+
+function rand(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const iocDomain = (i: number) => `c2-${i.toString(36)}.bad-zone-${i % 50}.com`;
+const iocIp = (i: number) => `198.${18 + (i % 2)}.${(i >> 8) & 255}.${i & 255}`;
+
+async function writeLines(path: string, count: number, line: (i: number) => string): Promise<void> {
+  const out = createWriteStream(path);
+  let chunk = '';
+  for (let i = 0; i < count; i++) {
+    chunk += line(i);
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await new Promise<void>((r) => out.on('finish', () => r()));
+}
+
+async function prepare(): Promise<void> {
+  if (existsSync(join(logs, 'DnsEvents.jsonl'))) return;
+  mkdirSync(logs, { recursive: true });
+  const half = Math.floor(indicatorCount / 2);
+  const feedLines = ['# bench indicators'];
+  const patternLines: string[] = [];
+  for (let i = 0; i < half; i++) {
+    feedLines.push(iocDomain(i), `${iocIp(i)}:443`);
+    patternLines.push(iocDomain(i), iocIp(i));
+  }
+  writeFileSync(feed, `${feedLines.join('\n')}\n`);
+  writeFileSync(patterns, `${patternLines.join('\n')}\n`);
+  const r = rand(42);
+  const start = Date.parse('2026-04-20T00:00:00Z');
+  const benign = Array.from({ length: 5000 }, (_, i) => `host${i}.benign-${i % 300}.example.org`);
+  await writeLines(join(logs, 'DnsEvents.jsonl'), events, (i) => {
+    // About one event in 2,000 looks up an indicator (half of those a subdomain of it).
+    const hit = r() < 0.0005;
+    const name = hit
+      ? `${i % 2 ? 'www.' : ''}${iocDomain(Math.floor(r() * half))}`
+      : benign[Math.floor(r() * benign.length)];
+    const t = new Date(start + i * 100).toISOString();
+    return `{"TimeGenerated":"${t}","Computer":"dc0${i % 4}.corp.local","ClientIP":"10.${i % 250}.${(i >> 8) % 250}.${i % 200}","Name":"${name}","QueryType":"A","IPAddresses":"203.0.113.${i % 250}","ResultCode":0}\n`;
+  });
+  await writeLines(join(logs, 'DeviceNetworkEvents.jsonl'), Math.floor(events / 5), (i) => {
+    const hit = r() < 0.0005;
+    const ip = hit ? iocIp(Math.floor(r() * half)) : `52.${i % 250}.${(i >> 8) % 250}.${(i >> 16) % 250}`;
+    const t = new Date(start + i * 500).toISOString();
+    return `{"TimeGenerated":"${t}","DeviceName":"ws${i % 900}.corp.local","RemoteIP":"${ip}","RemotePort":${hit && i % 3 ? 443 : 8443},"InitiatingProcessFileName":"chrome.exe","ActionType":"ConnectionSuccess"}\n`;
+  });
+}
+
+function timed(
+  cmd: string,
+  args: string[],
+  stdoutFile?: string,
+): { seconds: number; rssMb: number; status: number | null; stderr: string } {
+  const started = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', stdoutFile ? 'pipe' : 'ignore', 'pipe'],
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (stdoutFile && r.stdout) writeFileSync(stdoutFile, r.stdout);
+  const lines = r.stderr.trim().split('\n');
+  return {
+    seconds,
+    rssMb: Number(lines[lines.length - 1]) / 1024,
+    status: r.status,
+    stderr: lines.slice(0, -1).join('\n'),
+  };
+}
+
+await prepare();
+const bytes =
+  statSync(join(logs, 'DnsEvents.jsonl')).size + statSync(join(logs, 'DeviceNetworkEvents.jsonl')).size;
+const cli = ['bin/huntforge.js'];
+if (!existsSync('dist/cli/main.js')) throw new Error('run `npm run build` first');
+
+const rg = timed('rg', [
+  '-F',
+  '-c',
+  '-f',
+  patterns,
+  join(logs, 'DnsEvents.jsonl'),
+  join(logs, 'DeviceNetworkEvents.jsonl'),
+]);
+rmSync(db, { force: true });
+const endToEnd = timed(
+  'node',
+  [...cli, 'hunt', feed, '--logs', logs, '--db', db, '--json'],
+  join(work, 'findings.json'),
+);
+if (endToEnd.status !== 0) throw new Error(`huntforge hunt failed: ${endToEnd.stderr}`);
+const huntOnly = timed('node', [...cli, 'hunt', feed, '--db', db, '--json'], join(work, 'findings-db.json'));
+const parse = (f: string) => (JSON.parse(readFileSync(f, 'utf8')) as { findings: unknown[] }).findings.length;
+const found = parse(join(work, 'findings.json'));
+const foundAgain = parse(join(work, 'findings-db.json'));
+const total = events + Math.floor(events / 5);
+
+console.log(
+  `input        ${total.toLocaleString('en')} events (${(bytes / 1e6).toFixed(0)} MB JSONL), ${indicatorCount.toLocaleString('en')} indicators`,
+);
+console.log(
+  `ripgrep      ${rg.seconds.toFixed(2)} s  (rg -F -f: text scan, no semantics)  peak RSS ${rg.rssMb.toFixed(0)} MB`,
+);
+console.log(
+  `hunt (logs)  ${endToEnd.seconds.toFixed(2)} s  ${found} findings  peak RSS ${endToEnd.rssMb.toFixed(0)} MB  ratio ${(endToEnd.seconds / rg.seconds).toFixed(2)}x ripgrep`,
+);
+console.log(
+  `hunt (--db)  ${huntOnly.seconds.toFixed(2)} s  ${foundAgain} findings  ${(total / huntOnly.seconds / 1e6).toFixed(1)} M events/s incl. process start  peak RSS ${huntOnly.rssMb.toFixed(0)} MB`,
+);
