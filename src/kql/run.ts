@@ -104,8 +104,14 @@ function jsonValue(value: unknown, type: KqlType): unknown {
 
 /** A SqlDatabase over a plain @duckdb/node-api connection (tests, benchmarks). */
 export function connectionDatabase(connection: DuckDBConnection): SqlDatabase {
+  let utc = false;
   return {
     async query(sql) {
+      // Naive timestamps are UTC; TIMESTAMPTZ casts must not depend on the machine's zone.
+      if (!utc) {
+        await connection.run("SET TimeZone = 'UTC'");
+        utc = true;
+      }
       const reader = await connection.runAndReadAll(sql);
       return reader.getRowObjects() as Record<string, unknown>[];
     },

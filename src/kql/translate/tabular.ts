@@ -419,15 +419,27 @@ function union(op: Node, leading: Relation[], ctx: Context): Relation {
   if (kindParam && String(kindParam.ConstantValue ?? ctx.source.snippet(kindParam)).toLowerCase() !== 'outer')
     throw ctx.source.unsupported(kindParam, `union kind '${ctx.source.snippet(kindParam)}'`);
   if (params.has('withsource')) throw ctx.source.unsupported(op, 'union withsource=');
-  const inputs = [...leading, ...elements(op.Expressions).map((e) => tabular(e, ctx))];
+  // isfuzzy=true: Kusto leaves out sources that do not exist; here, tables with no loaded data.
+  const fuzzy = params.has('isfuzzy') && ctx.source.snippet(params.get('isfuzzy')).toLowerCase() === 'true';
+  const inputs = [...leading];
+  let skipped = false;
+  for (const e of elements(op.Expressions)) {
+    if (fuzzy && isUnloadedTable(e, ctx)) skipped = true;
+    else inputs.push(tabular(e, ctx));
+  }
   const output = analyzedColumns(op);
   const columns: RelColumn[] = output.map((o) => {
     for (const rel of inputs) {
       const c = rel.columns.find((ic) => ic.name === o.name);
       if (c) return { name: o.name, type: c.type, list: c.list };
     }
+    if (skipped && o.type) return { name: o.name, type: o.type };
     throw ctx.source.unsupported(op, `union column '${o.name}'`, 'inputs disagree on its type');
   });
+  if (inputs.length === 0) {
+    const select = columns.map((c) => `${emptyValue(c.type)} AS ${quoteIdent(c.name)}`).join(', ');
+    return { from: ctx.addCte(`SELECT ${select || '1 AS "_"'} WHERE false`), ordered: false, columns };
+  }
   const parts = inputs.map((rel) => {
     const select = columns.map((c) => {
       const own = rel.columns.find((ic) => ic.name === c.name);
@@ -452,6 +464,15 @@ function union(op: Node, leading: Relation[], ctx: Context): Relation {
     ordered: false,
     columns: columns.map((c, i) => (mixedLists[i] ? { name: c.name, type: c.type } : c)),
   };
+}
+
+function isUnloadedTable(node: Node, ctx: Context): boolean {
+  const symbol = node.ReferencedSymbol;
+  return (
+    kindOf(node) === 'NameReference' &&
+    Boolean(symbol?.constructor?.$$name?.endsWith('TableSymbol')) &&
+    !ctx.tables[String(symbol.Name)]
+  );
 }
 
 interface KeyPair {
