@@ -128,7 +128,12 @@ test('the same exclusion maps to each table’s own columns', () => {
   // 4688 records full paths: the file name is the last segment
   assert.equal(
     compileValid(condition, 'SecurityEvent'),
-    '(extract("[^\\\\\\\\]*$", 0, NewProcessName) =~ "nessusd.exe" or Computer =~ "scanner01")',
+    '((NewProcessName =~ "nessusd.exe" or NewProcessName endswith "\\\\nessusd.exe") or Computer =~ "scanner01")',
+  );
+  // other operators on a file name compare the extracted last segment
+  assert.equal(
+    compileValid({ field: 'parentProcess', operator: 'startswith', values: ['nessus'] }, 'SecurityEvent'),
+    'extract("[^\\\\\\\\]*$", 0, ParentProcessName) startswith "nessus"',
   );
   const dns = compileConditionKql(condition, 'DnsEvents');
   assert.equal(dns.kql, 'Computer =~ "scanner01"');
