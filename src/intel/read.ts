@@ -152,8 +152,8 @@ class ReadSession {
       head.push(chunk);
       headBytes += chunk.length;
     }
-    let peek = Buffer.concat(head);
-    let chunks: AsyncIterable<Buffer> = replay(head, done ? null : iterator);
+    const peek = Buffer.concat(head);
+    const chunks: AsyncIterable<Buffer> = replay(head, done ? null : iterator);
     if (peek[0] === 0x1f && peek[1] === 0x8b) {
       const gunzip = Readable.from(chunks).pipe(createGunzip());
       return this.readSource(name, gunzip);
@@ -161,7 +161,6 @@ class ReadSession {
     const utf16 = peek[0] === 0xff && peek[1] === 0xfe;
     const peekText = new StringDecoder(utf16 ? 'utf16le' : 'utf8').write(peek.subarray(0, PEEK_BYTES));
     const detected: Detected = detectFromPeek(utf16 ? Buffer.alloc(0) : peek, peekText);
-    peek = Buffer.alloc(0);
     if (detected.kind === 'binary')
       throw new InputError(`${detected.reason} (accepted: ${ACCEPTED_FORMATS})`);
     const decoder = new StringDecoder(utf16 ? 'utf16le' : 'utf8');
@@ -188,7 +187,6 @@ class ReadSession {
           ? plainListReader(sink)
           : textReader(sink, { html: detected.html, email: detected.email });
     this.formats.push({ input: name, format: detected.format });
-    chunks = chunks as AsyncIterable<Buffer>;
     await feedLines(chunks, decoder, reader, sink, this.options.maxLineLength ?? 1 << 20);
   }
 
