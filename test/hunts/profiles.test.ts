@@ -422,3 +422,22 @@ test('missing keys are reported once each, at the mapping that lacks them', () =
     },
   );
 });
+
+test('a family is added with a data file alone', () => {
+  const profiles = loadProfiles('test/fixtures/profiles/added');
+  assert.deepEqual(
+    profilesFor(['win.example_loader'], profiles).map((p) => p.name),
+    ['Example Loader'],
+  );
+  const hunts = behaviourHunts(profiles[0], { lists: { intranetHosts: ['apps.corp.local'] } });
+  assert.deepEqual(
+    hunts.map((h) => h.table),
+    ['DeviceProcessEvents', 'SecurityEvent'],
+  );
+  for (const hunt of hunts) {
+    const { query, applied } = renderKql(hunt);
+    assert.deepEqual(validateKql(query), [], query);
+    assert.deepEqual(applied, ['exampleloader.intranet-hta-host']);
+    assert.match(query, /contains "intranet\.example" or \w+ contains "apps\.corp\.local"/);
+  }
+});
