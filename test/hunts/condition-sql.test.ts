@@ -22,6 +22,8 @@ const ROWS: [number, string | null, string | null, string | null, number | null,
 before(async () => {
   const db = await DuckDBInstance.create(':memory:');
   connection = await db.connect();
+  // the compiled SQL must not rely on the deprecated `x -> …` lambda syntax
+  await connection.run("SET lambda_syntax = 'DISABLE_SINGLE_ARROW'");
   await connection.run(
     'CREATE TABLE DeviceNetworkEvents (id INTEGER, DeviceName VARCHAR, InitiatingProcessFileName VARCHAR, RemoteIP VARCHAR, RemotePort INTEGER, RemoteUrl VARCHAR)',
   );

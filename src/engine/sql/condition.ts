@@ -58,14 +58,15 @@ function ipv4InRange(expr: string, low: bigint, high: bigint): string {
  * (groups padded, `::` filled), which orders like the number it encodes.
  */
 function ipv6InRange(expr: string, low: string, high: string): string {
-  const groups = (part: string) => `list_filter(string_split(${part}, ':'), g -> g <> '')`;
-  const hex = (part: string) => `array_to_string(list_transform(${groups(part)}, g -> lpad(g, 4, '0')), '')`;
+  const groups = (part: string) => `list_filter(string_split(${part}, ':'), lambda g: g <> '')`;
+  const hex = (part: string) =>
+    `array_to_string(list_transform(${groups(part)}, lambda g: lpad(g, 4, '0')), '')`;
   const left = `split_part(s, '::', 1)`;
   const right = `CASE WHEN contains(s, '::') THEN split_part(s, '::', 2) ELSE '' END`;
   const expanded = `${hex(left)} || repeat('0000', 8 - len(${groups(left)}) - len(${groups(right)})) || ${hex(right)}`;
   return (
-    `list_transform([lower(${expr})], s -> regexp_full_match(s, '${IPV6_TEXT}') AND ` +
-    `list_transform([${expanded}], h -> length(h) = 32 AND h BETWEEN '${low}' AND '${high}')[1])[1]`
+    `list_transform([lower(${expr})], lambda s: regexp_full_match(s, '${IPV6_TEXT}') AND ` +
+    `list_transform([${expanded}], lambda h: length(h) = 32 AND h BETWEEN '${low}' AND '${high}')[1])[1]`
   );
 }
 
