@@ -225,6 +225,13 @@ describe('nothing silently wrong: refused constructs name themselves and their p
     ['union withsource', 'DnsEvents | union withsource=T DnsEvents', /union withsource/, 1, 13],
     ['datetime_diff week', 'print d = datetime_diff("week", now(), ago(30d))', /period 'week'/, 1, 25],
     [
+      'arithmetic on dynamic',
+      'print d = dynamic({"a": 1}) | extend v = d.a + 1',
+      /arithmetic on a dynamic value 'd\.a \+ 1'/,
+      1,
+      42,
+    ],
+    [
       'in against a dynamic column',
       'datatable(d:dynamic)[dynamic([1])] | where 1 in (d)',
       /non-constant dynamic operand/,

@@ -130,8 +130,7 @@ export function scalar(node: Node, scope: Scope, ctx: Context): SqlExpr {
         GreaterThanExpression: '>',
         GreaterThanOrEqualExpression: '>=',
       }[kind];
-      const l = scalar(node.Left, scope, ctx);
-      const r = scalar(node.Right, scope, ctx);
+      const [l, r] = comparable(scalar(node.Left, scope, ctx), scalar(node.Right, scope, ctx), node, ctx);
       return { sql: `(${l.sql} ${op} ${r.sql})`, type: 'bool' };
     }
     case 'AddExpression':
@@ -303,12 +302,12 @@ function lowerString(expr: SqlExpr): string {
  * null == value is false and null != value is true (only null vs null stays null).
  */
 function equality(node: Node, negate: boolean, scope: Scope, ctx: Context): SqlExpr {
-  const l = scalar(node.Left, scope, ctx);
-  const r = scalar(node.Right, scope, ctx);
-  if (l.type === 'dynamic' || r.type === 'dynamic') {
-    const ls = l.type === 'dynamic' ? jsonSql(l) : `to_json(${l.sql})`;
-    const rs = r.type === 'dynamic' ? jsonSql(r) : `to_json(${r.sql})`;
-    return { sql: `(CAST(${ls} AS VARCHAR) ${negate ? '<>' : '='} CAST(${rs} AS VARCHAR))`, type: 'bool' };
+  const [l, r] = comparable(scalar(node.Left, scope, ctx), scalar(node.Right, scope, ctx), node, ctx);
+  if (l.type === 'dynamic' && r.type === 'dynamic') {
+    return {
+      sql: `(CAST(${jsonSql(l)} AS VARCHAR) ${negate ? '<>' : '='} CAST(${jsonSql(r)} AS VARCHAR))`,
+      type: 'bool',
+    };
   }
   if (l.type === 'string' && r.type === 'string') {
     return { sql: `(${l.sql} ${negate ? '<>' : '='} ${r.sql})`, type: 'bool' };
@@ -324,9 +323,48 @@ function equality(node: Node, negate: boolean, scope: Scope, ctx: Context): SqlE
   return { sql: `(CASE WHEN ${bothNull} THEN NULL ELSE ${compare} END)`, type: 'bool' };
 }
 
+/**
+ * A dynamic value compared with a typed one takes that type (Kusto compares the values, not their
+ * JSON text); two dynamic values compare as JSON.
+ */
+function comparable(l: SqlExpr, r: SqlExpr, node: Node, ctx: Context): [SqlExpr, SqlExpr] {
+  if ((l.type === 'dynamic') === (r.type === 'dynamic')) return [l, r];
+  const [dyn, typed] = l.type === 'dynamic' ? [l, r] : [r, l];
+  const value = dynamicAs(dyn, typed.type);
+  if (!value) throw ctx.source.unsupported(node, `comparison of dynamic with ${typed.type}`);
+  return l.type === 'dynamic' ? [value, r] : [l, value];
+}
+
+/** A dynamic (JSON) value read as a scalar type; null when it does not convert. */
+function dynamicAs(e: SqlExpr, type: KqlType): SqlExpr | undefined {
+  const text = `json_extract_string(${jsonSql(e)}, '$')`;
+  switch (type) {
+    case 'string':
+      return { sql: `COALESCE(${text}, '')`, type };
+    case 'int':
+    case 'long':
+    case 'real':
+    case 'bool':
+      return {
+        sql: `TRY_CAST(${text} AS ${duckType(type === 'int' || type === 'long' ? 'real' : type)})`,
+        type: type === 'bool' ? 'bool' : 'real',
+      };
+    case 'datetime':
+      return { sql: `CAST(TRY_CAST(${text} AS TIMESTAMPTZ) AS TIMESTAMP)`, type };
+    default:
+      return undefined;
+  }
+}
+
 function arithmetic(node: Node, kind: string, scope: Scope, ctx: Context): SqlExpr {
   const l = scalar(node.Left, scope, ctx);
   const r = scalar(node.Right, scope, ctx);
+  if (l.type === 'dynamic' || r.type === 'dynamic')
+    throw ctx.source.unsupported(
+      node,
+      `arithmetic on a dynamic value '${ctx.source.snippet(node)}'`,
+      'convert it first, e.g. toint()/toreal()',
+    );
   const type = analyzedType(node);
   if (!type || type === 'dynamic' || type === 'string')
     throw ctx.source.unsupported(node, `arithmetic '${ctx.source.snippet(node)}'`);
