@@ -76,7 +76,7 @@ const OPERATOR_CASES: [string, Condition, string, string][] = [
     'cidr IPv4',
     { field: 'srcIp', operator: 'cidr', values: ['10.9.0.0/24'] },
     'DnsEvents',
-    'coalesce(ipv4_is_in_range(ClientIP, "10.9.0.0/24"), false)',
+    'coalesce(ipv4_is_in_range(trim_start("::ffff:", ClientIP), "10.9.0.0/24"), false)',
   ],
   [
     'cidr IPv6',
@@ -88,7 +88,7 @@ const OPERATOR_CASES: [string, Condition, string, string][] = [
     'cidr bare address becomes /32',
     { field: 'dstIp', operator: 'cidr', values: ['10.1.2.3'] },
     'CommonSecurityLog',
-    'coalesce(ipv4_is_in_range(DestinationIP, "10.1.2.3/32"), false)',
+    'coalesce(ipv4_is_in_range(trim_start("::ffff:", DestinationIP), "10.1.2.3/32"), false)',
   ],
   [
     'all / any / not',
@@ -192,7 +192,7 @@ test('under not, a dropped leaf narrows too: not(any(known, unknown)) cannot be 
   );
   assert.equal(
     narrower.kql,
-    '(Computer =~ "ws01" and not(coalesce(ipv4_is_in_range(ClientIP, "10.0.0.0/8"), false)))',
+    '(Computer =~ "ws01" and not(coalesce(ipv4_is_in_range(trim_start("::ffff:", ClientIP), "10.0.0.0/8"), false)))',
   );
 });
 
@@ -253,7 +253,7 @@ test('compileExclusionsKql honours scope (kinds and tables both must hold) and r
   assert.deepEqual(dnsDomain.applied, ['dns-sinkhole', 'scanners']);
   assert.deepEqual(dnsDomain.lines, [
     '| where not(Computer =~ "ws01.corp.local")',
-    '| where not(coalesce(ipv4_is_in_range(ClientIP, "10.9.0.0/24"), false))',
+    '| where not(coalesce(ipv4_is_in_range(trim_start("::ffff:", ClientIP), "10.9.0.0/24"), false))',
   ]);
   assert.deepEqual(
     dnsDomain.notes.map((n) => n.exclusionId),

@@ -70,11 +70,11 @@ const CASES: [string, Condition, number[]][] = [
   ['regex is case-sensitive', { field: 'process', operator: 'regex', values: ['^A[a-z]+\\.exe$'] }, [7]],
   ['regex with (?i)', { field: 'process', operator: 'regex', values: ['(?i)^abc'] }, [6, 7]],
   [
-    'cidr IPv4 (not a broken address, not IPv6)',
+    'cidr IPv4 (IPv4-mapped too; not a broken address, not IPv6)',
     { field: 'dstIp', operator: 'cidr', values: ['10.9.0.0/24'] },
-    [1],
+    [1, 7],
   ],
-  ['cidr IPv4 /8', { field: 'dstIp', operator: 'cidr', values: ['10.0.0.0/8'] }, [1, 2]],
+  ['cidr IPv4 /8', { field: 'dstIp', operator: 'cidr', values: ['10.0.0.0/8'] }, [1, 2, 7]],
   ['cidr IPv4 bare address', { field: 'dstIp', operator: 'cidr', values: ['10.10.0.1'] }, [2]],
   [
     'cidr IPv6 (compressed and full forms)',

@@ -55,7 +55,7 @@ test('domain hunts exclude DnsEvents answers that are a known sinkhole, in valid
   assert.deepEqual(dns.applied, ['ioc.sinkhole-answer']);
   assert.match(
     dns.lines[0],
-    /^\| where not\(coalesce\(ipv4_is_in_any_range\(IPAddresses, dynamic\(\["104\.155\.11\.149\/32", /,
+    /^\| where not\(coalesce\(ipv4_is_in_any_range\(trim_start\("::ffff:", IPAddresses\), dynamic\(\["104\.155\.11\.149\/32", /,
   );
   assert.deepEqual(validateKql(`DnsEvents\n${dns.lines.join('\n')}`), []);
   // scoped to DnsEvents: no note or skip on other tables

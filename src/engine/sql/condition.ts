@@ -101,7 +101,9 @@ function compileLeaf(leaf: ConditionLeaf, resolved: ResolvedField): string {
       test = orJoin(
         values.map((v) => {
           const { kind, low, high } = cidrBounds(normaliseCidr(v)!);
-          if (kind === 'ipv4') return ipv4InRange(`trim(${expr})`, low, high);
+          // IPv4-mapped IPv6 text (::ffff:10.1.2.3), as Defender writes some endpoints, counts as IPv4
+          if (kind === 'ipv4')
+            return ipv4InRange(`regexp_replace(trim(${expr}), '^::ffff:', '', 'i')`, low, high);
           const hex = (n: bigint) => n.toString(16).padStart(32, '0');
           return ipv6InRange(`trim(${expr})`, hex(low), hex(high));
         }),

@@ -124,10 +124,12 @@ function compileCidr(expr: string, values: string[]): string {
     .filter((family) => byFamily[family].length > 0)
     .map((family) => {
       const ranges = byFamily[family];
+      // Defender writes some IPv4 endpoints IPv4-mapped (::ffff:10.1.2.3): compare their IPv4 part
+      const address = family === 'ipv4' ? `trim_start(${kqlString('::ffff:')}, ${expr})` : expr;
       const test =
         ranges.length === 1
-          ? `${family}_is_in_range(${expr}, ${kqlString(ranges[0])})`
-          : `${family}_is_in_any_range(${expr}, ${kqlDynamicStrings(ranges)})`;
+          ? `${family}_is_in_range(${address}, ${kqlString(ranges[0])})`
+          : `${family}_is_in_any_range(${address}, ${kqlDynamicStrings(ranges)})`;
       return `coalesce(${test}, false)`;
     });
   return orJoin(parts);
