@@ -16,18 +16,23 @@ const ALNUM = '[\\p{L}\\p{N}]';
 const NOT_ALNUM = '[^\\p{L}\\p{N}]';
 const isAlnum = (ch: string) => /[\p{L}\p{N}]/u.test(ch);
 
-/** The pattern for one needle, boundary guards only where the needle has an alphanumeric edge. */
-function needlePattern(needle: string): string {
-  const chars = [...needle];
-  const before = isAlnum(chars[0]) ? `(?:^|${NOT_ALNUM})` : '';
-  const after = isAlnum(chars[chars.length - 1]) ? `(?:${NOT_ALNUM}|$)` : '';
-  return `${before}${regexEscape(needle)}${after}`;
-}
-
-/** RE2 pattern matching text that has any of the needles (needles must be non-empty). */
+/**
+ * Needles grouped by which edges need a guard, so the guards are written once per group:
+ * `(?:^|[^…])(?:a\.com|b\.com)(?:[^…]|$)` lets RE2 share the prefix work across the list.
+ */
 export function hasAnyPattern(needles: string[], caseSensitive: boolean): string {
-  const unique = [...new Set(needles)];
-  const body = unique.length === 1 ? needlePattern(unique[0]) : `(?:${unique.map(needlePattern).join('|')})`;
+  const groups = new Map<string, string[]>();
+  for (const needle of new Set(needles)) {
+    const chars = [...needle];
+    const key = `${isAlnum(chars[0]) ? 1 : 0}${isAlnum(chars[chars.length - 1]) ? 1 : 0}`;
+    groups.set(key, [...(groups.get(key) ?? []), regexEscape(needle)]);
+  }
+  const parts = [...groups].map(([key, escaped]) => {
+    const before = key[0] === '1' ? `(?:^|${NOT_ALNUM})` : '';
+    const after = key[1] === '1' ? `(?:${NOT_ALNUM}|$)` : '';
+    return `${before}${escaped.length === 1 ? escaped[0] : `(?:${escaped.join('|')})`}${after}`;
+  });
+  const body = parts.length === 1 ? parts[0] : `(?:${parts.join('|')})`;
   return `${caseSensitive ? '' : '(?i)'}${body}`;
 }
 
