@@ -3,6 +3,7 @@ import type { Command } from './command.js';
 import { deployCommand } from './deploy.js';
 import { feedCommand } from './feed.js';
 import { generateCommand } from './generate.js';
+import { huntCommand } from './hunt.js';
 import { iocsCommand } from './iocs.js';
 import { kqlCommand } from './kql.js';
 import { runCommand } from './run-remote.js';
@@ -11,6 +12,7 @@ import { validateCommand } from './validate.js';
 export const commands: Command[] = [
   iocsCommand,
   generateCommand,
+  huntCommand,
   validateCommand,
   kqlCommand,
   feedCommand,

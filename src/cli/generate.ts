@@ -6,7 +6,15 @@ import { validateKql } from '../kql/validate.js';
 import { isTargetName, TARGETS, type TargetName } from '../render/targets/index.js';
 import { parseCommandArgs, parseDuration } from './args.js';
 import { type Command, UsageError } from './command.js';
-import { INDICATOR_FILTER_HELP, indicatorFilter, indicatorFilterOptions, readInputs } from './intel-input.js';
+import {
+  HUNT_CONFIG_HELP,
+  HUNT_CONFIG_OPTIONS,
+  huntPlanOptions,
+  INDICATOR_FILTER_HELP,
+  indicatorFilter,
+  indicatorFilterOptions,
+  readInputs,
+} from './intel-input.js';
 
 const HELP = `Usage: huntforge generate <input...> -o <dir> [options]
 
@@ -27,6 +35,7 @@ Options:
                          misp, watchlist, or all (default sentinel,defender)
   --source <label>       intel source label for headers (default from the input)
   --no-validate          skip the Microsoft KQL parser check of the written queries
+${HUNT_CONFIG_HELP}
 ${INDICATOR_FILTER_HELP}
 
 Example:
@@ -47,6 +56,7 @@ export const generateCommand: Command = {
       source: { type: 'string' },
       'no-validate': { type: 'boolean', default: false },
       ...indicatorFilterOptions(true),
+      ...HUNT_CONFIG_OPTIONS,
     });
     const out = values.out as string | undefined;
     if (!out) throw new UsageError('-o <dir> is required');
@@ -55,6 +65,7 @@ export const generateCommand: Command = {
 
     const read = await readInputs('generate', positionals, indicatorFilter(values, true));
     const result = generateFromIndicators(read, {
+      ...(await huntPlanOptions(values)),
       lookback,
       platforms,
       targets,

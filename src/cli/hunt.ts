@@ -17,7 +17,15 @@ import { renderHtmlReport } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { parseCommandArgs, parseDate, parseDuration } from './args.js';
 import { type Command, UsageError } from './command.js';
-import { INDICATOR_FILTER_HELP, indicatorFilter, indicatorFilterOptions, readInputs } from './intel-input.js';
+import {
+  HUNT_CONFIG_HELP,
+  HUNT_CONFIG_OPTIONS,
+  huntPlanOptions,
+  INDICATOR_FILTER_HELP,
+  indicatorFilter,
+  indicatorFilterOptions,
+  readInputs,
+} from './intel-input.js';
 import { createProgress } from './progress.js';
 
 const HELP = `Usage: huntforge hunt <input...> --logs <path...> [options]
@@ -36,7 +44,7 @@ Options:
   --until <time>         hunt events before this time
   --lookback <span>      hunt events of the last 14d, 12h, ... (instead of --since)
   --ignore-port          match ip:port indicators on the address alone
-  --no-exclusions        do not apply exclusions (huntforge.yaml, false-positive scenarios)
+${HUNT_CONFIG_HELP}
   --json                 {"findings":[...],"summary":{...},"warnings":[...]} on stdout
   --csv                  one finding per row on stdout
   -o, --out <dir>        also write findings.json, findings.csv, report.md, report.html and the
@@ -63,12 +71,12 @@ export const huntCommand: Command = {
       until: { type: 'string' },
       lookback: { type: 'string' },
       'ignore-port': { type: 'boolean', default: false },
-      'no-exclusions': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       csv: { type: 'boolean', default: false },
       out: { type: 'string', short: 'o' },
       'fail-on-findings': { type: 'boolean', default: false },
       ...indicatorFilterOptions(false),
+      ...HUNT_CONFIG_OPTIONS,
     });
     const logs = (values.logs as string[] | undefined) ?? [];
     const dbPath = values.db as string | undefined;
@@ -85,7 +93,11 @@ export const huntCommand: Command = {
     const until = values.until ? parseDate(values.until as string, '--until') : undefined;
 
     const read = await readInputs('hunt', positionals, indicatorFilter(values, false));
-    const generated = generateFromIndicators(read, { ignorePort: values['ignore-port'] as boolean, now });
+    const generated = generateFromIndicators(read, {
+      ...(await huntPlanOptions(values)),
+      ignorePort: values['ignore-port'] as boolean,
+      now,
+    });
 
     const db = await openDatabase({ path: dbPath });
     try {
@@ -110,7 +122,6 @@ export const huntCommand: Command = {
       const result = await runLocalHunts(db, generated.plan.hunts, {
         since,
         until,
-        applyExclusions: !values['no-exclusions'],
       });
       const summary = summarizeFindings(result.findings);
       for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -2,6 +2,8 @@
  * What every command that reads intel shares: the indicator filter options, live `threatfox:`
  * inputs, and how unreadable inputs and rejected records are reported.
  */
+import { ConfigError, type HuntforgeConfig, loadConfig } from '../config/index.js';
+import type { PlanOptions } from '../hunts/plan.js';
 import { type ReadOptions, type ReadSummary, readIndicators } from '../intel/read.js';
 import { INDICATOR_TYPES, type IndicatorType } from '../intel/types.js';
 import { isThreatFoxInput, resolveThreatFoxInput } from '../remote/threatfox-input.js';
@@ -81,4 +83,30 @@ export async function readInputs(
     );
   }
   return result;
+}
+
+/** `--config FILE` and `--no-exclusions`, shared by the commands that render or run hunts. */
+export const HUNT_CONFIG_OPTIONS = {
+  config: { type: 'string' },
+  'no-exclusions': { type: 'boolean', default: false },
+} as const;
+
+export const HUNT_CONFIG_HELP = `  --config <file>        exclusions and lists (default: ./huntforge.yaml when present)
+  --no-exclusions        apply no exclusions (false-positive scenarios, profiles, huntforge.yaml)`;
+
+/** Planner options from the config file and the shared flags (`--family` also asks for profiles). */
+export async function huntPlanOptions(values: Record<string, unknown>): Promise<PlanOptions> {
+  let config: HuntforgeConfig | null;
+  try {
+    config = await loadConfig(values.config as string | undefined);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UserFacingError(err.message);
+    throw new UserFacingError((err as Error).message);
+  }
+  return {
+    exclusions: !values['no-exclusions'],
+    userExclusions: config?.exclusions ?? [],
+    lists: config?.lists,
+    families: (values.family as string[] | undefined) ?? [],
+  };
 }

@@ -3,6 +3,7 @@
  * or columns are missing is skipped with a warning naming both; the others run.
  */
 import { localTableFor } from '../hunts/datasources.js';
+import { exclusionsFor } from '../hunts/exclusions.js';
 import { indicatorLists } from '../hunts/lists.js';
 import type { Hunt } from '../hunts/types.js';
 import type { Indicator } from '../intel/types.js';
@@ -60,12 +61,7 @@ export async function runLocalHunts(
       if (hunt.match) await loadLists(db, hunt, prefix, created);
       const exclusions: string[] = [];
       if (options.applyExclusions !== false) {
-        for (const exclusion of hunt.exclusions) {
-          if (
-            exclusion.scope.length > 0 &&
-            !exclusion.scope.some((s) => s === hunt.kind || s === hunt.table || s === table)
-          )
-            continue;
+        for (const exclusion of exclusionsFor(hunt.exclusions, hunt.kind, table)) {
           const compiled = compileConditionSql(exclusion.condition, table, [...columns]);
           if (compiled.evaluable) exclusions.push(compiled.sql);
         }

@@ -79,7 +79,12 @@ export function lookbackDays(lookback: string): number {
 }
 
 export function fileSlug(hunt: Hunt): string {
-  return `${hunt.kind}-${hunt.table.replace(/^_+/, '')}`.replace(/[^A-Za-z0-9_.-]+/g, '-');
+  // Several behaviours share a table, so their file names also carry the behaviour's title.
+  const behaviour = hunt.kind === 'behaviour' ? `-${hunt.title.split(': ').slice(1).join(' ')}` : '';
+  return `${hunt.kind}${behaviour}-${hunt.table.replace(/^_+/, '')}`
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/-+/g, '-')
+    .slice(0, 120);
 }
 
 export function generateFromIndicators(read: ReadResult, options: GenerateOptions = {}): GenerateResult {

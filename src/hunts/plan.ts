@@ -3,9 +3,20 @@
  * each hunt means; renderers only translate. (pySigma's "rule" step.)
  */
 import type { Indicator, IndicatorType } from '../intel/types.js';
-import { DATA_SOURCES, type DataSource, IOC_KINDS, type IocKind, type Platform } from './datasources.js';
+import type { ValueLists } from './conditions.js';
+import {
+  DATA_SOURCES,
+  type DataSource,
+  IOC_KINDS,
+  type IocKind,
+  localTableFor,
+  type Platform,
+} from './datasources.js';
+import { exclusionsFor, mergeExclusions } from './exclusions.js';
 import { stableGuid } from './ids.js';
-import type { Hunt, Severity } from './types.js';
+import { behaviourHunts, profilesFor } from './profiles.js';
+import { iocScenarios } from './scenarios.js';
+import type { Exclusion, Hunt, Severity } from './types.js';
 
 export interface PlanOptions {
   /** Match ip:port indicators on the address alone (the port-less variant). Default false. */
@@ -16,6 +27,16 @@ export interface PlanOptions {
   tables?: string[];
   /** Only plan hunts for tables available on this platform. */
   platform?: Platform;
+  /** Apply exclusions (scenarios, family profiles, huntforge.yaml). Default true. */
+  exclusions?: boolean;
+  /** The user's exclusions (huntforge.yaml), applied to every hunt in their scope. */
+  userExclusions?: Exclusion[];
+  /** Named value lists (huntforge.yaml `lists:`) that shipped exclusions draw on. */
+  lists?: ValueLists;
+  /** Behaviour profiles to add besides those of the families the indicators name (`--family`). */
+  families?: string[];
+  /** Add family behaviour hunts at all. Default true. */
+  behaviour?: boolean;
 }
 
 export interface HuntPlan {
@@ -67,6 +88,8 @@ export function planHunts(allIndicators: Indicator[], options: PlanOptions = {})
     notes.push(`${emails} e-mail indicators have no bundled table to hunt in; they are listed only.`);
 
   const hunts: Hunt[] = [];
+  const applyExclusions = options.exclusions !== false;
+  const userExclusions = applyExclusions ? (options.userExclusions ?? []) : [];
   for (const kind of IOC_KINDS) {
     const kindIndicators = byKind.get(kind);
     if (!kindIndicators) continue;
@@ -77,7 +100,31 @@ export function planHunts(allIndicators: Indicator[], options: PlanOptions = {})
         (!options.platform || s.platforms.includes(options.platform)),
     );
     if (sources.length === 0) notes.push(`No selected table can see ${kind} indicators.`);
-    for (const source of sources) hunts.push(iocHunt(kind, source, kindIndicators, familyLabel, options));
+    const scenarios = iocScenarios([kind], { lists: options.lists });
+    for (const source of sources) {
+      const hunt = iocHunt(kind, source, kindIndicators, familyLabel, options);
+      hunt.falsePositives = scenarios.scenarios;
+      if (applyExclusions) {
+        const table = localTableFor(source.table);
+        hunt.exclusions = exclusionsFor(mergeExclusions(scenarios.exclusions, userExclusions), kind, table);
+      }
+      hunts.push(hunt);
+    }
+  }
+
+  if (options.behaviour !== false) {
+    const named = indicators.flatMap((i) => [i.malware ?? '', ...i.malwareIds, ...i.malwareAliases]);
+    for (const profile of profilesFor([...named, ...(options.families ?? [])])) {
+      for (const hunt of behaviourHunts(profile, { lists: options.lists })) {
+        if (options.tables && !options.tables.includes(hunt.table)) continue;
+        if (options.platform === 'defender' && !hunt.table.startsWith('Device')) continue;
+        hunt.exclusions = applyExclusions
+          ? mergeExclusions(hunt.exclusions, exclusionsFor(userExclusions, 'behaviour', hunt.table))
+          : [];
+        hunts.push(hunt);
+      }
+      if (!families.includes(profile.name)) families.push(profile.name);
+    }
   }
   return { hunts, indicators, families, notes };
 }

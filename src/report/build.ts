@@ -1,9 +1,12 @@
 /** Builds the report model from what generate produced. */
 import type { GenerateResult } from '../generate/generate.js';
+import { describeCondition } from '../hunts/conditions.js';
 import { DATA_SOURCES } from '../hunts/datasources.js';
+import type { Exclusion, Hunt } from '../hunts/types.js';
 import { defang } from '../intel/refang.js';
 import type { Indicator, ReadResult } from '../intel/types.js';
-import type { HuntReport, IocRow, ReportHunt, ReportTable } from './model.js';
+import { exclusionEffectsKql } from '../render/kql/condition.js';
+import type { HuntReport, IocRow, ReportHunt, ReportScenario, ReportTable } from './model.js';
 
 const THREAT_WORDS: Record<string, string> = {
   botnet_cc: 'command-and-control (C2) servers',
@@ -86,6 +89,7 @@ export function buildReport(
   const countsByType: Record<string, number> = {};
   for (const i of indicators) countsByType[displayType(i)] = (countsByType[displayType(i)] ?? 0) + 1;
 
+  const effects = exclusionEffectsKql(plan.hunts);
   const hunts: ReportHunt[] = plan.hunts.map((hunt) => ({
     id: hunt.id,
     title: hunt.title,
@@ -136,9 +140,14 @@ export function buildReport(
     },
     hunts,
     tables,
-    falsePositives: [],
+    falsePositives: falsePositives(plan.hunts),
     improvements: improvements(indicators, result, options.lookback),
-    exclusions: [],
+    exclusions: effects.map((e) => ({
+      id: e.exclusion.id,
+      reason: e.exclusion.reason,
+      origin: e.exclusion.origin,
+      hunts: e.applied.map((a) => a.title),
+    })),
     targets: [],
     rejected: {
       count: read.rejected.length,
@@ -146,6 +155,27 @@ export function buildReport(
     },
     notes: plan.notes,
   };
+}
+
+/** Each scenario once, with the exact filters its exclusions apply. */
+function falsePositives(hunts: Hunt[]): ReportScenario[] {
+  const byId = new Map<string, ReportScenario>();
+  for (const hunt of hunts) {
+    for (const scenario of hunt.falsePositives) {
+      if (byId.has(scenario.id)) continue;
+      const filters = scenario.exclusionIds
+        .map((id) => hunt.exclusions.find((e) => e.id === id))
+        .filter((e): e is Exclusion => !!e)
+        .map((e) => `${e.id}: not (${describeCondition(e.condition)})`);
+      byId.set(scenario.id, {
+        title: scenario.title,
+        description: scenario.description,
+        handling: scenario.handling.replace(/ Filter applied — .*$/, ''),
+        filters,
+      });
+    }
+  }
+  return [...byId.values()];
 }
 
 function improvements(
@@ -179,6 +209,18 @@ function improvements(
   out.push(
     `Hunts cover ${tables.length} tables (${tables.join(', ')}), including ASIM parsers that read every normalised source.`,
   );
+  const excluded = exclusionEffectsKql(result.plan.hunts).filter((e) => e.applied.length > 0);
+  if (excluded.length > 0) {
+    out.push(
+      `False-positive scenarios are code: ${excluded.length} exclusions are compiled into the queries as \`| where not(...)\` (listed per hunt), instead of prose that no query applies.`,
+    );
+  }
+  const behaviour = result.plan.hunts.filter((h) => h.kind === 'behaviour').length;
+  if (behaviour > 0) {
+    out.push(
+      `${behaviour} family behaviour hunts (process, registry and Windows 4688 events) look for the malware on hosts even after its infrastructure changes.`,
+    );
+  }
   const nonInline = [...result.deliveries.entries()].filter(([, d]) => d !== 'inline');
   if (nonInline.length > 0) {
     out.push(

@@ -68,7 +68,7 @@ export function renderMarkdown(report: HuntReport): string {
 
   out.push('## Hunting Queries', '');
   for (const h of report.hunts) {
-    out.push(`### ${mdText(h.title)}`, '');
+    out.push(`### ${mdText(h.title)}${h.kind === 'behaviour' ? ` — ${mdText(h.table)}` : ''}`, '');
     out.push(
       `- **Table:** ${mdText(h.table)} · **Severity:** ${h.severity} · **ATT&CK:** ${[...h.tactics, ...h.techniques].join(', ')}`,
     );

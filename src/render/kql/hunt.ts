@@ -2,12 +2,13 @@
  * Hunt → KQL for Microsoft Sentinel (TimeGenerated) and Defender XDR advanced hunting (Timestamp).
  * Matching semantics come from the hunt's IocMatch; every value goes through literal.ts.
  */
-import { dataSource, type Platform } from '../../hunts/datasources.js';
+import { dataSource, localTableFor, type Platform } from '../../hunts/datasources.js';
 import { HASH_LISTS, indicatorLists } from '../../hunts/lists.js';
 import type { Hunt, IocMatch } from '../../hunts/types.js';
 import type { Indicator } from '../../intel/types.js';
 import { columnFor } from '../../schemas/fields.js';
 import { tableSchema } from '../../schemas/tables.js';
+import { compileConditionKql, compileExclusionsKql } from './condition.js';
 import { kqlComment, kqlDynamicStrings, kqlIdentifier, kqlString } from './literal.js';
 
 export interface KqlRenderOptions {
@@ -17,8 +18,6 @@ export interface KqlRenderOptions {
   /** Feed or report the indicators came from, for the header comment. */
   source: string;
   generated: Date;
-  /** Extra `| where not(...)` lines compiled from the hunt's exclusions for this table. */
-  exclusionLines?: string[];
   /** Where the indicator lists come from: inline `dynamic([...])` (default) or a Sentinel watchlist. */
   indicatorSource?: { kind: 'inline' } | { kind: 'watchlist'; alias: string };
 }
@@ -42,40 +41,30 @@ export function renderHuntKql(hunt: Hunt, options: KqlRenderOptions): string {
   const time = timeColumn(options.platform);
   const lines: string[] = [...header(hunt, options), `let lookback = ${options.lookback};`];
   const body: string[] = [];
+  // Field names of ASIM functions are those of the ASim* table behind them.
+  const fieldTable = localTableFor(hunt.table);
   if (hunt.match) {
     const { lets, filters } = iocMatchKql(hunt.match, hunt.indicators, options);
     lines.push(...lets);
     body.push(...filters);
   } else if (hunt.selection) {
-    throw new Error(`behaviour hunt ${hunt.id} must be rendered with its compiled selection`);
+    const selection = compileConditionKql(hunt.selection, fieldTable);
+    if (!selection.evaluable)
+      throw new Error(`hunt ${hunt.id} has no selection that ${hunt.table} can evaluate`);
+    body.push(`| where ${selection.kql}`);
   }
   lines.push(tableExpression(hunt.table), `| where ${time} > ago(lookback)`, ...body);
-  lines.push(...(options.exclusionLines ?? []));
+  lines.push(...compileExclusionsKql(hunt.exclusions, fieldTable, hunt.kind).lines);
   lines.push(`| project ${projection(hunt, time).map(kqlIdentifier).join(', ')}`);
   lines.push(`| order by ${time} desc`);
   return `${lines.join('\n')}\n`;
-}
-
-/** Behaviour hunts: the selection and exclusions arrive compiled (see render/kql/condition.ts). */
-export function renderBehaviourHuntKql(hunt: Hunt, selectionKql: string, options: KqlRenderOptions): string {
-  const time = timeColumn(options.platform);
-  return `${[
-    ...header(hunt, options),
-    `let lookback = ${options.lookback};`,
-    tableExpression(hunt.table),
-    `| where ${time} > ago(lookback)`,
-    `| where ${selectionKql}`,
-    ...(options.exclusionLines ?? []),
-    `| project ${projection(hunt, time).map(kqlIdentifier).join(', ')}`,
-    `| order by ${time} desc`,
-  ].join('\n')}\n`;
 }
 
 function header(hunt: Hunt, options: KqlRenderOptions): string[] {
   const flagged = hunt.indicators.filter((i) => i.flags.length > 0);
   const lines = [
     `// ${kqlComment(hunt.title)}`,
-    `// Source: ${kqlComment(options.source)} | Family: ${kqlComment(hunt.family ?? 'unattributed')} | Generated: ${options.generated.toISOString().slice(0, 10)} | Indicators: ${hunt.indicators.length}`,
+    `// Source: ${kqlComment(options.source)} | Family: ${kqlComment(hunt.family ?? 'unattributed')} | Generated: ${options.generated.toISOString().slice(0, 10)} | ${hunt.match ? `Indicators: ${hunt.indicators.length}` : `Behaviour: ${hunt.techniques.join(', ')}`}`,
     `// Matches: ${kqlComment(hunt.purpose)}`,
   ];
   if (flagged.length > 0) {
