@@ -59,6 +59,19 @@ export async function runLocalHunts(
     const created: string[] = [];
     try {
       if (hunt.match) await loadLists(db, hunt, prefix, created);
+      let lookup: { table: string; columns: Set<string> } | undefined;
+      if (hunt.correlation) {
+        const c = hunt.correlation;
+        if (!tables.has(c.lookupTable))
+          throw new MissingColumnError(`${c.lookupTable} logs to correlate with`);
+        lookup = { table: c.lookupTable, columns: await columnsOf(db, c.lookupTable) };
+        await loadList(
+          db,
+          `${prefix}_ioc_domains`,
+          indicatorLists(c.lookupMatch, c.domains).get('ioc_domains') ?? [],
+          created,
+        );
+      }
       const exclusions: string[] = [];
       if (options.applyExclusions !== false) {
         for (const exclusion of exclusionsFor(hunt.exclusions, hunt.kind, table)) {
@@ -87,6 +100,7 @@ export async function runLocalHunts(
         listTable: (name) => sqlIdentifier(`${prefix}_${name}`),
         exclusions,
         selection,
+        lookup,
       });
       const rows = await db.query(sql);
       const byKey = indicatorIndex(hunt.indicators);
@@ -105,23 +119,32 @@ export async function runLocalHunts(
   return { findings, summary, warnings };
 }
 
-/** Indicator lists become temporary tables, filled through DuckDB's appender (no SQL text per value). */
+async function columnsOf(db: HuntDatabase, table: string): Promise<Set<string>> {
+  const rows = await db.query<{ column_name: string }>(
+    `SELECT column_name FROM (DESCRIBE ${sqlIdentifier(table)})`,
+  );
+  return new Set(rows.map((r) => r.column_name));
+}
+
 async function loadLists(db: HuntDatabase, hunt: Hunt, prefix: string, created: string[]): Promise<void> {
   const lists = indicatorLists(hunt.match!, hunt.indicators);
   for (const name of ALL_LISTS[hunt.match!.indicatorType]) {
-    const table = `${prefix}_${name}`;
-    await db.run(`CREATE TEMP TABLE ${sqlIdentifier(table)} (v VARCHAR)`);
-    created.push(table);
-    const values = lists.get(name) ?? [];
-    if (values.length === 0) continue;
-    const appender = await db.connection.createAppender(table, 'main', 'temp');
-    for (const value of values) {
-      appender.appendVarchar(value);
-      appender.endRow();
-    }
-    appender.flushSync();
-    appender.closeSync();
+    await loadList(db, `${prefix}_${name}`, lists.get(name) ?? [], created);
   }
+}
+
+/** An indicator list becomes a temporary table, filled through DuckDB's appender (no SQL text per value). */
+async function loadList(db: HuntDatabase, table: string, values: string[], created: string[]): Promise<void> {
+  await db.run(`CREATE TEMP TABLE ${sqlIdentifier(table)} (v VARCHAR)`);
+  created.push(table);
+  if (values.length === 0) return;
+  const appender = await db.connection.createAppender(table, 'main', 'temp');
+  for (const value of values) {
+    appender.appendVarchar(value);
+    appender.endRow();
+  }
+  appender.flushSync();
+  appender.closeSync();
 }
 
 function indicatorIndex(indicators: Indicator[]): Map<string, Indicator> {

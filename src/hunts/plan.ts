@@ -7,6 +7,7 @@ import type { ValueLists } from './conditions.js';
 import {
   DATA_SOURCES,
   type DataSource,
+  dataSource,
   IOC_KINDS,
   type IocKind,
   localTableFor,
@@ -112,6 +113,20 @@ export function planHunts(allIndicators: Indicator[], options: PlanOptions = {})
     }
   }
 
+  const correlated = correlatedHunt(byKind.get('ip'), byKind.get('domain'), familyLabel, options);
+  if (correlated) {
+    const scenarios = iocScenarios(['dns-then-connect'], { lists: options.lists });
+    correlated.falsePositives = scenarios.scenarios;
+    if (applyExclusions) {
+      correlated.exclusions = exclusionsFor(
+        mergeExclusions(scenarios.exclusions, userExclusions),
+        'dns-then-connect',
+        correlated.table,
+      );
+    }
+    hunts.push(correlated);
+  }
+
   if (options.behaviour !== false) {
     const named = indicators.flatMap((i) => [i.malware ?? '', ...i.malwareIds, ...i.malwareAliases]);
     for (const profile of profilesFor([...named, ...(options.families ?? [])])) {
@@ -159,6 +174,58 @@ function iocHunt(
     exclusions: [],
     falsePositives: [],
     family,
+  };
+}
+
+/** Minutes within which a connection must follow the lookup of an indicator domain. */
+export const LOOKUP_WINDOW_MINUTES = 10;
+
+/**
+ * Addresses on shared infrastructure (a CDN front) say little alone; a connection to one right
+ * after the same client resolved an indicator domain says much more. Planned when a feed has both.
+ */
+function correlatedHunt(
+  ips: Indicator[] | undefined,
+  domains: Indicator[] | undefined,
+  family: string | null,
+  options: PlanOptions,
+): Hunt | null {
+  if (!ips?.length || !domains?.length) return null;
+  const connections = dataSource('DeviceNetworkEvents')!;
+  const lookups = dataSource('DnsEvents')!;
+  if (options.tables && !options.tables.includes(connections.table)) return null;
+  if (options.platform === 'defender') return null;
+  const base = iocHunt('ip', connections, ips, family, options);
+  const subject = family ?? 'threat-intel';
+  return {
+    ...base,
+    id: stableGuid(family ?? '', 'dns-then-connect', connections.table),
+    kind: 'dns-then-connect',
+    title: `${subject} IOC domain looked up, then IOC address contacted (DnsEvents → DeviceNetworkEvents)`,
+    description: `Finds connections to ${ips.length} indicator addresses made within ${LOOKUP_WINDOW_MINUTES} minutes after the same client resolved one of ${domains.length} indicator domains: the address alone may be a shared CDN front, the lookup-then-connect sequence is not.`,
+    purpose: `Matches a DeviceNetworkEvents connection to an indicator address (with its port for ip:port indicators) whose LocalIP looked up an indicator domain or subdomain in DnsEvents (ClientIP) up to ${LOOKUP_WINDOW_MINUTES} minutes before.`,
+    connectors: [...connections.connectors, ...lookups.connectors],
+    indicatorTypes: [...new Set([...ips, ...domains].map((i) => i.type))],
+    projectColumns: [
+      'TimeGenerated',
+      'DeviceName',
+      'LocalIP',
+      'RemoteIP',
+      'RemotePort',
+      'InitiatingProcessFileName',
+      'LookupTime',
+      'LookedUpName',
+      'MatchedDomain',
+    ],
+    severity: 'High',
+    correlation: {
+      lookupTable: lookups.table,
+      lookupMatch: { indicatorType: 'domain', ...lookups.coverage.domain!.match, ignorePort: false },
+      domains,
+      lookupClientColumn: 'ClientIP',
+      clientColumn: 'LocalIP',
+      windowMinutes: LOOKUP_WINDOW_MINUTES,
+    },
   };
 }
 

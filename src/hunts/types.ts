@@ -80,6 +80,21 @@ export interface FalsePositiveScenario {
   exclusionIds: string[];
 }
 
+/** A DNS lookup of an indicator domain that must precede the connection, from the same client. */
+export interface LookupCorrelation {
+  /** Table of the lookups, e.g. DnsEvents. */
+  lookupTable: string;
+  lookupMatch: IocMatch;
+  /** Domain indicators looked up. */
+  domains: Indicator[];
+  /** Client address column in the lookup table (DnsEvents.ClientIP) … */
+  lookupClientColumn: string;
+  /** … equal to this column of the connection table (DeviceNetworkEvents.LocalIP). */
+  clientColumn: string;
+  /** The connection must follow the lookup within this many minutes. */
+  windowMinutes: number;
+}
+
 export interface Hunt {
   /** Stable GUID derived from family, kind and table: regenerating does not churn ids. */
   id: string;
@@ -99,6 +114,11 @@ export interface Hunt {
   match?: IocMatch;
   /** behaviour hunts: the rows to report (before exclusions). */
   selection?: Condition;
+  /**
+   * dns-then-connect hunts: a connection (this hunt's table and IP match) counts only when the same
+   * client looked up an indicator domain shortly before.
+   */
+  correlation?: LookupCorrelation;
   severity: Severity;
   tactics: string[];
   techniques: string[];

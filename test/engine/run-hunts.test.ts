@@ -27,8 +27,10 @@ test('the committed example logs are exactly what the deterministic generator wr
 });
 
 test('the example: every planted hit is found, no near miss is', async () => {
-  const { findings, warnings } = await runLocalHunts(db, hunts);
+  const { findings: all, warnings } = await runLocalHunts(db, hunts);
   assert.deepEqual(warnings, []);
+  const kindOf = new Map(hunts.map((h) => [h.id, h.kind]));
+  const findings = all.filter((f) => ['ip', 'domain', 'url', 'hash'].includes(kindOf.get(f.huntId)!));
   const dns = findings.filter((f) => f.table === 'DnsEvents');
   assert.deepEqual(
     dns.map((f) => [f.row.Name, f.indicator, f.timestamp]),
@@ -79,20 +81,80 @@ test('the example: every planted hit is found, no near miss is', async () => {
   assert.equal(findings.length, 10);
 });
 
+test('the correlated hunt: a Cloudflare address counts when the same client just looked up an IOC domain', async () => {
+  const correlated = hunts.filter((h) => h.kind === 'dns-then-connect');
+  assert.equal(correlated.length, 1);
+  const { findings } = await runLocalHunts(db, correlated);
+  assert.deepEqual(
+    findings.map((f) => [
+      f.host,
+      f.indicator,
+      f.indicatorPort,
+      f.row.MatchedDomain,
+      f.row.LookupTime,
+      f.timestamp,
+    ]),
+    [
+      [
+        'ws-hr-02.corp.local',
+        '172.67.208.215',
+        443,
+        'airtellwireless.it.com',
+        '2026-04-27T16:45:00.000Z',
+        '2026-04-27T16:45:02.000Z',
+      ],
+      [
+        'ws-fin-07.corp.local',
+        '104.21.9.66',
+        443,
+        'theponzu.com',
+        '2026-04-26T09:14:03.000Z',
+        '2026-04-26T09:14:05.000Z',
+      ],
+    ],
+  );
+});
+
+test('the Nanocore behaviour hunts find the planted persistence and not the excluded admin work', async () => {
+  const behaviour = hunts.filter((h) => h.kind === 'behaviour');
+  assert.ok(behaviour.length >= 5);
+  const { findings } = await runLocalHunts(db, behaviour);
+  const hits = findings.map((f) => `${f.host} ${f.row.FileName}`);
+  assert.ok(hits.includes('ws-fin-07.corp.local schtasks.exe'), hits.join('\n'));
+  assert.ok(hits.includes('ws-fin-07.corp.local dhcpmon.exe'), hits.join('\n'));
+  assert.ok(
+    !hits.some((h) => h.endsWith('ntbackup.exe')),
+    'the seed scenario excludes the nightly ntbackup job',
+  );
+  assert.ok(!hits.some((h) => h.endsWith('certutil.exe')), 'the seed scenario excludes certutil -addstore');
+  const bare = await runLocalHunts(db, behaviour, { applyExclusions: false });
+  const bareHits = bare.findings.map((f) => String(f.row.FileName));
+  assert.ok(
+    bareHits.includes('ntbackup.exe') && bareHits.includes('certutil.exe'),
+    'without exclusions both appear',
+  );
+});
+
 test('hunts whose table has no logs are skipped, not failed; --since/--until bound the events', async () => {
   const { summary } = await runLocalHunts(db, hunts);
-  const skipped = summary.hunts.filter((h) => h.status === 'skipped').map((h) => h.table);
+  const skipped = [...new Set(summary.hunts.filter((h) => h.status === 'skipped').map((h) => h.table))];
   assert.deepEqual(skipped.sort(), [
     'ASimDnsActivityLogs',
     'ASimNetworkSessionLogs',
     'AZFWNetworkRule',
+    'DeviceRegistryEvents',
     'EmailUrlInfo',
+    'SecurityEvent',
     'UrlClickEvents',
   ]);
-  const bounded = await runLocalHunts(db, hunts, {
-    since: new Date('2026-04-27T00:00:00Z'),
-    until: new Date('2026-04-27T16:00:00Z'),
-  });
+  const bounded = await runLocalHunts(
+    db,
+    hunts.filter((h) => h.kind === 'domain'),
+    {
+      since: new Date('2026-04-27T00:00:00Z'),
+      until: new Date('2026-04-27T16:00:00Z'),
+    },
+  );
   assert.deepEqual(
     bounded.findings.map((f) => f.row.Name),
     ['SC88884.COM.'],

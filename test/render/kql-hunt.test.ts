@@ -26,7 +26,10 @@ const mixed = [
 
 test('every hunt kind renders for every platform it supports with zero parser errors', () => {
   const plan = planHunts(mixed);
-  assert.deepEqual([...new Set(plan.hunts.map((h) => h.kind))], ['ip', 'domain', 'url', 'hash']);
+  assert.deepEqual(
+    [...new Set(plan.hunts.map((h) => h.kind))],
+    ['ip', 'domain', 'url', 'hash', 'dns-then-connect', 'behaviour'],
+  );
   let rendered = 0;
   for (const hunt of plan.hunts) {
     for (const options of [sentinel, defender]) {
@@ -100,9 +103,11 @@ test('domain hunts pre-filter with has_any, then check the name and its parent d
     'MvExpandOperator',
     'ExtendOperator',
     'FilterOperator',
+    'FilterOperator', // the sinkhole scenario's exclusion
     'ProjectOperator',
     'SortOperator',
   ]);
+  assert.match(q, /\| where not\(/);
   assert.match(q, /\| where Name has_any \(ioc_domains\)/);
   assert.match(q, /\| where MatchedIndicator in \(ioc_domains\)/);
 });

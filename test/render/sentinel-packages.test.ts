@@ -17,8 +17,9 @@ const read = (indicators: Indicator[]) => ({ indicators, rejected: [], errors: [
 
 test('every hunting query and analytics rule for the seed meets the repository constraints', () => {
   const result = generateFromIndicators(read(seedIndicators()), { now });
-  assert.equal(result.huntingQueries.length, 10);
-  assert.equal(result.rules.length, 10);
+  // 10 IOC hunts, the lookup-then-connect correlation, 11 Nanocore behaviour hunts
+  assert.equal(result.huntingQueries.length, 22);
+  assert.equal(result.rules.length, 22);
   for (const { query } of result.huntingQueries)
     assert.deepEqual(huntingQueryProblems(query), [], query.name);
   for (const { rule } of result.rules) assert.deepEqual(analyticsRuleProblems(rule), [], rule.name);

@@ -25,6 +25,8 @@ export interface HuntSqlContext {
   exclusions: string[];
   /** Behaviour hunts: their compiled selection. */
   selection?: string;
+  /** dns-then-connect hunts: the lookup table and its columns. */
+  lookup?: { table: string; columns: Set<string> };
 }
 
 export class MissingColumnError extends Error {}
@@ -37,6 +39,7 @@ export function huntSql(hunt: Hunt, ctx: HuntSqlContext): string {
     return `SELECT e.*, ${sqlString(hunt.title)} AS "MatchedIndicator" FROM ${id(ctx.table)} AS e WHERE ${[ctx.selection, ...where].join(' AND ')}${order}`;
   }
   const match = hunt.match;
+  if (hunt.correlation) return correlatedSql(hunt, ctx, where, order);
   const body = {
     ip: () => ipSql(match, ctx, where),
     domain: () => domainSql(match, ctx, where),
@@ -44,6 +47,34 @@ export function huntSql(hunt: Hunt, ctx: HuntSqlContext): string {
     hash: () => hashSql(match, ctx, where),
   }[match.indicatorType]();
   return `SELECT * FROM (${body}) AS m WHERE "MatchedIndicator" IS NOT NULL AND "MatchedIndicator" <> ''${order}`;
+}
+
+/** Connections (the IP match) joined to earlier lookups of indicator domains by the same client. */
+function correlatedSql(hunt: Hunt, ctx: HuntSqlContext, where: string[], order: string): string {
+  const c = hunt.correlation!;
+  if (!ctx.lookup) throw new MissingColumnError(`${c.lookupTable} (no lookups to correlate)`);
+  const lookupCtx: HuntSqlContext = {
+    ...ctx,
+    table: ctx.lookup.table,
+    columns: ctx.lookup.columns,
+    exclusions: [],
+  };
+  const client = need(lookupCtx, c.lookupClientColumn);
+  const name = need(lookupCtx, c.lookupMatch.domainColumns![0].column);
+  need(ctx, c.clientColumn);
+  const time = ctx.timeColumn ? id(ctx.timeColumn) : null;
+  if (!time) throw new MissingColumnError('TimeGenerated');
+  const lookups = domainSql(c.lookupMatch, lookupCtx, timeBounds(lookupCtx)).replace(
+    /^SELECT e\.\*, matched\.parent AS "MatchedIndicator"/m,
+    `SELECT e.${time} AS "LookupTime", CAST(${client} AS VARCHAR) AS _client, ${name} AS "LookedUpName", matched.parent AS "MatchedDomain"`,
+  );
+  const connections = ipSql(hunt.match!, ctx, where);
+  return [
+    `WITH lookups AS (${lookups})`,
+    `SELECT c.*, l."LookupTime", l."LookedUpName", l."MatchedDomain" FROM (${connections}) AS c`,
+    `JOIN lookups AS l ON CAST(c.${id(c.clientColumn)} AS VARCHAR) = l._client`,
+    `WHERE c."MatchedIndicator" IS NOT NULL AND c.${time} >= l."LookupTime" AND c.${time} <= l."LookupTime" + INTERVAL ${Math.round(c.windowMinutes)} MINUTE${order.replace(' ORDER BY ', ' ORDER BY c.')}`,
+  ].join('\n');
 }
 
 function timeBounds(ctx: HuntSqlContext): string[] {

@@ -32,6 +32,8 @@ export function timeColumn(platform: Platform): string {
 }
 
 export function canRender(hunt: Hunt, platform: Platform): boolean {
+  // Lookup correlation reads DnsEvents, which Defender XDR does not have.
+  if (hunt.correlation && platform === 'defender') return false;
   const source = dataSource(hunt.table);
   if (source) return source.platforms.includes(platform);
   return platform === 'sentinel' || hunt.table.startsWith('Device');
@@ -52,6 +54,21 @@ export function renderHuntKql(hunt: Hunt, options: KqlRenderOptions): string {
     if (!selection.evaluable)
       throw new Error(`hunt ${hunt.id} has no selection that ${hunt.table} can evaluate`);
     body.push(`| where ${selection.kql}`);
+  }
+  if (hunt.correlation) {
+    const c = hunt.correlation;
+    const lookup = iocMatchKql(c.lookupMatch, c.domains, options, 'MatchedDomain');
+    lines.push(`let lookup_window = ${c.windowMinutes}m;`, ...lookup.lets);
+    lines.push(
+      `let lookups = ${c.lookupTable}`,
+      `| where ${time} > ago(lookback)`,
+      ...lookup.filters,
+      `| project LookupTime = ${time}, ${kqlIdentifier(c.lookupClientColumn)}, LookedUpName = ${kqlIdentifier(c.lookupMatch.domainColumns![0].column)}, MatchedDomain;`,
+    );
+    body.push(
+      `| join kind=inner lookups on $left.${kqlIdentifier(c.clientColumn)} == $right.${kqlIdentifier(c.lookupClientColumn)}`,
+      `| where ${time} >= LookupTime and ${time} <= LookupTime + lookup_window`,
+    );
   }
   lines.push(tableExpression(hunt.table), `| where ${time} > ago(lookback)`, ...body);
   lines.push(...compileExclusionsKql(hunt.exclusions, fieldTable, hunt.kind).lines);
@@ -80,13 +97,19 @@ function tableExpression(table: string): string {
   return dataSource(table)?.asimFunction ? `${table}(starttime=ago(lookback))` : table;
 }
 
+/** Columns a dns-then-connect hunt adds from the lookup side. */
+export const CORRELATION_COLUMNS = ['LookupTime', 'LookedUpName', 'MatchedDomain'];
+
 function projection(hunt: Hunt, time: string): string[] {
   const schemaTable = dataSource(hunt.table)?.asimFunction?.localTable ?? hunt.table;
   const known = new Set((tableSchema(schemaTable) ?? []).map((c) => c.name));
   const columns = [
     ...hunt.project.map((f) => (f === 'time' ? time : columnFor(schemaTable, f))),
     ...hunt.projectColumns.map((c) => (c === 'TimeGenerated' ? time : c)),
-  ].filter((c): c is string => !!c && (known.size === 0 || known.has(c) || c === time));
+  ].filter(
+    (c): c is string =>
+      !!c && (known.size === 0 || known.has(c) || c === time || CORRELATION_COLUMNS.includes(c)),
+  );
   if (hunt.match) columns.push('MatchedIndicator');
   if (hunt.match?.indicatorType === 'hash') columns.push('MatchedHashAlgorithm');
   return [...new Set(columns)];
@@ -117,7 +140,12 @@ function letStatement(name: string, values: string[], options: KqlRenderOptions)
   return `let ${name} = ${kqlDynamicStrings(values)};`;
 }
 
-export function iocMatchKql(match: IocMatch, indicators: Indicator[], options: KqlRenderOptions): MatchKql {
+export function iocMatchKql(
+  match: IocMatch,
+  indicators: Indicator[],
+  options: KqlRenderOptions,
+  output = 'MatchedIndicator',
+): MatchKql {
   const lists = indicatorLists(match, indicators);
   const lets = [...lists].map(([name, values]) => letStatement(name, values, options));
   const termPrefilter =
@@ -127,7 +155,7 @@ export function iocMatchKql(match: IocMatch, indicators: Indicator[], options: K
     case 'ip':
       return { lets, filters: ipFilters(match, lists) };
     case 'domain':
-      return { lets, filters: domainFilters(match, termPrefilter) };
+      return { lets, filters: domainFilters(match, termPrefilter, output) };
     case 'url':
       return { lets, filters: urlFilters(match, termPrefilter) };
     case 'hash':
@@ -157,7 +185,7 @@ function ipFilters(match: IocMatch, lists: Map<string, string[]>): string[] {
   ];
 }
 
-function domainFilters(match: IocMatch, termPrefilter: boolean): string[] {
+function domainFilters(match: IocMatch, termPrefilter: boolean, output: string): string[] {
   const columns = match.domainColumns ?? [];
   const hostOf = (c: { column: string; holds: 'name' | 'url-host' }) =>
     c.holds === 'url-host'
@@ -175,8 +203,8 @@ function domainFilters(match: IocMatch, termPrefilter: boolean): string[] {
     // Every parent domain of the name (a.b.c → a.b.c, b.c, c) is looked up: equal-or-subdomain, exactly.
     `| extend _labels = split(trim_end(@"\\.", tolower(${host})), ".")`,
     '| mv-expand _i = range(0, array_length(_labels) - 1) to typeof(int)',
-    '| extend MatchedIndicator = strcat_array(array_slice(_labels, _i, -1), ".")',
-    '| where MatchedIndicator in (ioc_domains)',
+    `| extend ${output} = strcat_array(array_slice(_labels, _i, -1), ".")`,
+    `| where ${output} in (ioc_domains)`,
   ];
 }
 
