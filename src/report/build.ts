@@ -26,6 +26,13 @@ const TYPE_WORDS: Record<string, string> = {
   email: 'e-mail addresses',
 };
 
+/** Human names of tables that only behaviour hunts use (IOC tables are named in DATA_SOURCES). */
+const TABLE_TITLES: Record<string, string> = {
+  DeviceProcessEvents: 'Microsoft Defender for Endpoint process events',
+  DeviceRegistryEvents: 'Microsoft Defender for Endpoint registry events',
+  SecurityEvent: 'Windows Security events (4688 process creation)',
+};
+
 /** The seed's type words: `ip:port` for an address with a port. */
 export function displayType(i: Indicator): string {
   if (i.type === 'ipv4' || i.type === 'ipv6') return i.port !== null ? 'ip:port' : 'ip';
@@ -120,9 +127,15 @@ export function buildReport(
       tables.push({ table: source.table, title: source.title, connectors: source.connectors, hunts: count });
   }
   for (const hunt of plan.hunts) {
-    if (!tables.some((t) => t.table === hunt.table)) {
-      tables.push({ table: hunt.table, title: hunt.table, connectors: hunt.connectors, hunts: 1 });
-    }
+    const known = tables.find((t) => t.table === hunt.table);
+    if (known) continue;
+    const count = plan.hunts.filter((h) => h.table === hunt.table).length;
+    tables.push({
+      table: hunt.table,
+      title: TABLE_TITLES[hunt.table] ?? hunt.table,
+      connectors: hunt.connectors,
+      hunts: count,
+    });
   }
 
   return {
