@@ -21,7 +21,7 @@ export function seriesColor(timeline: Timeline, i: number): string {
 
 const W = 960;
 const H = 280;
-const M = { left: 52, right: 16, top: 14, bottom: 52 };
+const M = { left: 52, right: 40, top: 14, bottom: 52 };
 
 function niceStep(max: number, ticks: number): number {
   const raw = Math.max(1, max / ticks);
@@ -40,7 +40,8 @@ export function renderTimelineSvg(t: Timeline): SafeHtml {
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
   const step = niceStep(t.max, 4);
-  const top = Math.max(step, Math.ceil(t.max / step) * step);
+  // Headroom above the tallest bar, so it never touches the frame.
+  const top = Math.max(step, Math.ceil((t.max * 1.1) / step) * step);
   const y = (v: number) => M.top + plotH - (v / top) * plotH;
   const slot = plotW / t.bucketStarts.length;
   const gap = Math.min(6, slot * 0.2);

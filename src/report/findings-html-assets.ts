@@ -19,6 +19,7 @@ h1{margin:6px 0 4px;font-size:26px;font-weight:650;line-height:1.25}
 .card .l{font-size:12px;color:#94a3b8;text-transform:uppercase;letter-spacing:.05em}
 .card .s{font-size:12px;color:#cbd5e1}
 .card.alert{border-color:#b45309;background:#3b2a12}
+.card.hit{border-color:#b91c1c;background:#3f1d1d}
 nav.toc{position:sticky;top:0;z-index:5;background:#fff;border-bottom:1px solid var(--line)}
 nav.toc .wrap{display:flex;gap:22px;overflow-x:auto}
 nav.toc a{display:block;padding:11px 0;color:var(--muted);text-decoration:none;font-weight:550;white-space:nowrap;border-bottom:2px solid transparent}

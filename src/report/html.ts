@@ -77,7 +77,7 @@ function header(report: HuntReport, summary: FindingsSummary, options: HtmlRepor
 <div class="card"><div class="l">Indicators</div><div class="n">${s.total}</div><div class="s">${s.types.join(', ') || 'none'}</div></div>
 <div class="card${s.flagged ? ' alert' : ''}"><div class="l">Flagged IOCs</div><div class="n">${s.flagged}</div><div class="s">shared or special infrastructure</div></div>
 <div class="card"><div class="l">Hunts</div><div class="n">${ran ?? report.hunts.length}</div><div class="s">${ran === undefined ? 'generated' : `ran of ${report.hunts.length}`}</div></div>
-<div class="card${t.findings ? ' alert' : ''}"><div class="l">Findings</div><div class="n">${t.findings}</div><div class="s">${t.flaggedFindings} on flagged IOCs</div></div>
+<div class="card${t.findings ? ' hit' : ''}"><div class="l">Findings</div><div class="n">${t.findings}</div><div class="s">${t.flaggedFindings} on flagged IOCs</div></div>
 <div class="card"><div class="l">Indicators hit</div><div class="n">${t.indicators}</div><div class="s">${t.flaggedIndicators} flagged</div></div>
 <div class="card"><div class="l">Hosts</div><div class="n">${t.hosts}</div><div class="s">${t.firstSeen ? `${shortTime(t.firstSeen).slice(0, 16)} → ${shortTime(t.lastSeen).slice(0, 16)}` : 'no hits'}</div></div>
 </div></div></header>`;
@@ -130,7 +130,7 @@ function timelineSection(byIndicator: Timeline | null, byHost: Timeline | null, 
   return html`<section id="timeline"><div class="chart-head"><h2>Timeline of hits</h2>
 <div class="seg" role="group" aria-label="Stack hits by"><button type="button" data-show="indicator" aria-pressed="true">By indicator</button><button type="button" data-show="host" aria-pressed="false">By host</button></div></div>
 <div class="chart-wrap" style="position:relative">${view(byIndicator, false)}${view(byHost, true)}<div class="tip" id="hf-tip"></div></div>
-${byIndicator.untimed ? html`<p class="more">${plural(byIndicator.untimed, 'finding')} without a timestamp are not charted.</p>` : ''}
+${byIndicator.untimed ? html`<p class="more">${plural(byIndicator.untimed, 'finding')} without a timestamp ${byIndicator.untimed === 1 ? 'is' : 'are'} not charted.</p>` : ''}
 </section>`;
 }
 
