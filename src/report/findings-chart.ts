@@ -78,7 +78,7 @@ export function renderTimelineSvg(t: Timeline): SafeHtml {
     );
   });
 
-  const title = `Hits per ${t.bucketName} by ${t.by}`;
+  const title = `Hits per ${t.bucketName} bucket by ${t.by}`;
   return html`<svg class="timeline" data-view="${t.by}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${title}">
 <title>${title}</title>
 ${grid}

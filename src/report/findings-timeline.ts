@@ -13,7 +13,7 @@ export interface TimelineSeries {
 export interface Timeline {
   by: 'indicator' | 'host';
   bucketMs: number;
-  /** `1 hour`, `15 minutes`, … */
+  /** `1-hour`, `15-minute`, … */
   bucketName: string;
   /** Start of each bucket, ms since the epoch (UTC). */
   bucketStarts: number[];
@@ -30,17 +30,17 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const BUCKETS: [number, string][] = [
-  [MINUTE, '1 minute'],
-  [5 * MINUTE, '5 minutes'],
-  [15 * MINUTE, '15 minutes'],
-  [30 * MINUTE, '30 minutes'],
-  [HOUR, '1 hour'],
-  [3 * HOUR, '3 hours'],
-  [6 * HOUR, '6 hours'],
-  [12 * HOUR, '12 hours'],
-  [DAY, '1 day'],
-  [7 * DAY, '7 days'],
-  [30 * DAY, '30 days'],
+  [MINUTE, '1-minute'],
+  [5 * MINUTE, '5-minute'],
+  [15 * MINUTE, '15-minute'],
+  [30 * MINUTE, '30-minute'],
+  [HOUR, '1-hour'],
+  [3 * HOUR, '3-hour'],
+  [6 * HOUR, '6-hour'],
+  [12 * HOUR, '12-hour'],
+  [DAY, '1-day'],
+  [7 * DAY, '7-day'],
+  [30 * DAY, '30-day'],
 ];
 
 /** At most this many bars: readable at the report's width. */
@@ -49,7 +49,7 @@ export const MAX_BUCKETS = 48;
 function bucketFor(spanMs: number): [number, string] {
   for (const b of BUCKETS) if (spanMs / b[0] < MAX_BUCKETS) return b;
   const days = Math.ceil(spanMs / DAY / (MAX_BUCKETS - 1));
-  return [days * DAY, `${days} days`];
+  return [days * DAY, `${days}-day`];
 }
 
 /** null when no finding has a timestamp. `maxSeries` top indicators/hosts get their own colour. */

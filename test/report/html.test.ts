@@ -98,7 +98,7 @@ describe('renderHtmlReport', () => {
     assert.equal(svg.match(/<rect class="bar"/g)?.length, 8);
     const timeline = buildTimeline(sampleFindings(), 'indicator');
     assert.ok(timeline);
-    assert.equal(timeline.bucketName, '1 hour');
+    assert.equal(timeline.bucketName, '1-hour');
     assert.equal(timeline.untimed, 1);
     assert.equal(
       timeline.counts.flat().reduce((a, b) => a + b, 0),
@@ -113,7 +113,7 @@ describe('renderHtmlReport', () => {
         ['sc88884.com', 1, false],
       ],
     );
-    assert.match(page, /Time \(UTC, 1 hour buckets\)/);
+    assert.match(page, /Time \(UTC, 1-hour buckets\)/);
   });
 
   it('shows the IOC table with flag badges per category and hits per IOC', () => {
