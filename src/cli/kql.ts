@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { openDatabase } from '../engine/database.js';
 import { ingestLogs } from '../engine/ingest/index.js';
 import { type KqlResult, runKql } from '../kql/run.js';
-import { KqlSemanticError, KqlUnsupportedError } from '../kql/translate/index.js';
+import { KqlMissingTableError, KqlSemanticError, KqlUnsupportedError } from '../kql/translate/index.js';
 import { csvDocument } from '../report/csv.js';
 import { parseCommandArgs } from './args.js';
 import { type Command, UsageError, UserFacingError } from './command.js';
@@ -78,8 +78,11 @@ export const kqlCommand: Command = {
       try {
         result = await runKql(db, query);
       } catch (err) {
-        if (err instanceof KqlUnsupportedError || err instanceof KqlSemanticError)
-          throw new UserFacingError(err.message);
+        const queryError =
+          err instanceof KqlUnsupportedError ||
+          err instanceof KqlSemanticError ||
+          err instanceof KqlMissingTableError;
+        if (queryError) throw new UserFacingError(err.message);
         throw err;
       }
       if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);

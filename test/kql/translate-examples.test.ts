@@ -136,7 +136,6 @@ describe('differential: generated hunts through huntforge kql vs the engine', ()
     const lookbackMs = 14 * 86_400_000;
     const engine = await runLocalHunts(db, generated.plan.hunts, {
       since: new Date(now.getTime() - lookbackMs),
-      applyExclusions: false,
     });
     const tables = new Set(await db.tableNames());
     let compared = 0;
@@ -146,10 +145,12 @@ describe('differential: generated hunts through huntforge kql vs the engine', ()
       if (ran?.status !== 'ran' || !tables.has(ran.table)) continue;
       const viaKql = await runKql(db, q.kql, { now });
       const time = viaKql.columns.find((c) => c.name === 'TimeGenerated' || c.name === 'Timestamp')!.name;
-      const kqlRows = viaKql.rows.map((r) => `${r[time]} ${r.MatchedIndicator}`).sort();
+      // Behaviour hunts have no MatchedIndicator column: their rows compare by time alone.
+      const hasIndicator = viaKql.columns.some((c) => c.name === 'MatchedIndicator');
+      const kqlRows = viaKql.rows.map((r) => `${r[time]} ${hasIndicator ? r.MatchedIndicator : ''}`).sort();
       const engineRows = engine.findings
         .filter((f) => f.huntId === q.hunt.id)
-        .map((f) => `${f.timestamp} ${f.row.MatchedIndicator ?? f.indicator}`)
+        .map((f) => `${f.timestamp} ${hasIndicator ? f.row.MatchedIndicator : ''}`)
         .sort();
       assert.deepEqual(kqlRows, engineRows, `${q.platform} ${q.file}`);
       compared++;

@@ -9,6 +9,8 @@ export type LetBinding = { kind: 'scalar'; expr: SqlExpr } | { kind: 'tabular'; 
 export interface Scope {
   columns: RelColumn[];
   qualifier?: string;
+  /** Column name → hidden raw twin (see Relation.raw). */
+  raw?: Record<string, string>;
 }
 
 export interface Context {

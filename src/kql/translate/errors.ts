@@ -43,3 +43,16 @@ export class KqlSemanticError extends Error {
     super(`KQL error at line ${position.line}:${position.column}: ${diagnostic} [${code}]`);
   }
 }
+
+/** The query reads a table that has no data loaded (no log file of that table was given). */
+export class KqlMissingTableError extends Error {
+  override name = 'KqlMissingTableError';
+  constructor(
+    readonly table: string,
+    readonly position: QueryPosition,
+  ) {
+    super(
+      `table '${table}' at line ${position.line}:${position.column} has no loaded data (give its logs with --logs)`,
+    );
+  }
+}

@@ -13,7 +13,7 @@ import { quoteIdent } from './sql.js';
 import { elements, kindOf, kusto, type Node, SourceText } from './syntax.js';
 import { tabular } from './tabular.js';
 
-export { KqlSemanticError, KqlUnsupportedError, type QueryPosition } from './errors.js';
+export { KqlMissingTableError, KqlSemanticError, KqlUnsupportedError, type QueryPosition } from './errors.js';
 
 export interface TranslateOptions {
   /** The instant now()/ago() refer to; one per query (default: the time of the call). */
@@ -38,6 +38,10 @@ export function translateKql(
   const Bridge = (globalThis as unknown as { Bridge: { toArray(x: unknown): Node[] } }).Bridge;
   const errors = Bridge.toArray(code.GetDiagnostics()).filter((d: Node) => d.Severity === 'Error');
   if (errors.length > 0) {
+    // A table known to Sentinel but absent from the loaded logs is the real cause of errors such
+    // as an unknown `Timestamp` column (the bundled schema differs from Defender's): say so first.
+    const missing = unloadedTable(code.Syntax, tables);
+    if (missing) throw new SourceText(query).missingTable(missing, String(missing.ReferencedSymbol.Name));
     const d = errors[0];
     throw new KqlSemanticError(String(d.Message), positionAt(query, d.Start), String(d.Code));
   }
@@ -103,6 +107,21 @@ function finalSelect(rel: Relation, ctes: string[]): string {
   const order = rel.ordered ? ` ORDER BY ${ORDINAL}` : '';
   const body = `SELECT ${select.length ? select.join(', ') : '1 AS "_"'} FROM ${rel.from}${order}`;
   return ctes.length ? `WITH ${ctes.join(',\n')}\n${body}` : body;
+}
+
+function unloadedTable(root: Node, tables: Record<string, Column[]>): Node | undefined {
+  let found: Node | undefined;
+  kusto().Language.Syntax.SyntaxElement.WalkNodes(root, (n: Node) => {
+    const symbol = n.ReferencedSymbol;
+    if (
+      !found &&
+      kindOf(n) === 'NameReference' &&
+      symbol?.constructor?.$$name?.endsWith('TableSymbol') &&
+      !tables[symbol.Name]
+    )
+      found = n;
+  });
+  return found;
 }
 
 /** Analyzer globals knowing exactly these table schemas (kustoGlobals caches by their content). */

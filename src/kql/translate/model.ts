@@ -12,6 +12,12 @@ export interface SqlExpr {
   list?: string;
   /** The value when known while translating (literals, constant lets): enables literal fast paths. */
   constant?: { value: unknown };
+  /**
+   * For a string column read from storage: the stored value, NULL where the KQL value is ''.
+   * Predicates test it directly and supply their result for '' themselves (COALESCE(p(raw), p(''))),
+   * which spares DuckDB rewriting every value of the column before a scan.
+   */
+  raw?: string;
 }
 
 export interface RelColumn {
@@ -28,6 +34,8 @@ export interface Relation {
   ordered: boolean;
   /** The stored table the rows come from, while operators keep it row-for-row (search's $table). */
   table?: string;
+  /** Column name → hidden column holding its stored (nullable) value; see SqlExpr.raw. */
+  raw?: Record<string, string>;
 }
 
 export const ORDINAL = '__ord';

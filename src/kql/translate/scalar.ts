@@ -116,9 +116,19 @@ export function scalar(node: Node, scope: Scope, ctx: Context): SqlExpr {
       return equality(node, kind === 'NotEqualExpression', scope, ctx);
     case 'EqualTildeExpression':
     case 'BangTildeExpression': {
-      const l = lowerString(scalar(node.Left, scope, ctx));
-      const r = lowerString(scalar(node.Right, scope, ctx));
-      return { sql: `(${l} ${kind === 'BangTildeExpression' ? '<>' : '='} ${r})`, type: 'bool' };
+      const left = scalar(node.Left, scope, ctx);
+      const right = scalar(node.Right, scope, ctx);
+      const op = kind === 'BangTildeExpression' ? '<>' : '=';
+      const c = constantOf(right);
+      if (left.raw && typeof c === 'string') {
+        const lc = c.toLowerCase();
+        return onRaw(
+          left.raw,
+          (v) => `lower(${v}) ${op} ${quoteString(lc)}`,
+          op === '=' ? lc === '' : lc !== '',
+        );
+      }
+      return { sql: `(${lowerString(left)} ${op} ${lowerString(right)})`, type: 'bool' };
     }
     case 'LessThanExpression':
     case 'LessThanOrEqualExpression':
@@ -216,7 +226,8 @@ function nameReference(node: Node, scope: Scope, ctx: Context): SqlExpr {
     const column = scope.columns.find((c) => c.name === name);
     if (!column) throw ctx.source.unsupported(node, `column reference '${name}' here`);
     const ref = scope.qualifier ? `${scope.qualifier}.${quoteIdent(name)}` : quoteIdent(name);
-    return { sql: ref, type: column.type, list: column.list };
+    const raw = scope.raw?.[name];
+    return { sql: ref, type: column.type, list: column.list, raw: raw ? quoteIdent(raw) : undefined };
   }
   if (symbolKind === 'VariableSymbol') {
     const binding = ctx.lets.get(name);
@@ -260,6 +271,14 @@ function jsonValue(node: Node, ctx: Context): unknown {
       throw ctx.source.unsupported(node, `dynamic element '${ctx.source.snippet(node)}'`, kind);
     }
   }
+}
+
+/**
+ * A predicate on a stored string column tested on its raw value: NULL there means '' in KQL, and
+ * `whenEmpty` is the predicate's (known) result for ''.
+ */
+function onRaw(raw: string, predicate: (value: string) => string, whenEmpty: boolean): SqlExpr {
+  return { sql: `COALESCE(${predicate(raw)}, ${whenEmpty})`, type: 'bool' };
 }
 
 /** A string-typed SQL value; other types are converted as tostring() would. */
@@ -310,7 +329,11 @@ function equality(node: Node, negate: boolean, scope: Scope, ctx: Context): SqlE
     };
   }
   if (l.type === 'string' && r.type === 'string') {
-    return { sql: `(${l.sql} ${negate ? '<>' : '='} ${r.sql})`, type: 'bool' };
+    const op = negate ? '<>' : '=';
+    const [col, c] = typeof constantOf(r) === 'string' ? [l, constantOf(r) as string] : [r, constantOf(l)];
+    if (col.raw && typeof c === 'string')
+      return onRaw(col.raw, (v) => `${v} ${op} ${quoteString(c)}`, negate ? c !== '' : c === '');
+    return { sql: `(${l.sql} ${op} ${r.sql})`, type: 'bool' };
   }
   const bothNull = `${l.sql} IS NULL AND ${r.sql} IS NULL`;
   const compare = negate
@@ -449,6 +472,17 @@ function inList(node: Node, kind: string, scope: Scope, ctx: Context): SqlExpr {
     test = `${l} IN (${sub})`;
   } else {
     if (values.length === 0) return { sql: negate ? 'true' : 'false', type: 'bool' };
+    const constants = values.map(constantOf);
+    if (left.raw && constants.every((c) => typeof c === 'string')) {
+      const wanted = (constants as string[]).map((c) => (caseInsensitive ? c.toLowerCase() : c));
+      const list = [...new Set(wanted)].map(quoteString).join(', ');
+      const found = onRaw(
+        left.raw,
+        (v) => `${caseInsensitive ? `lower(${v})` : v} IN (${list})`,
+        wanted.includes(''),
+      );
+      return negate ? { sql: `(NOT ${found.sql})`, type: 'bool' } : found;
+    }
     const rendered = values.map((v) => {
       if (!caseInsensitive) return left.type === 'string' ? asString(v) : v.sql;
       const c = constantOf(v);
@@ -462,7 +496,8 @@ function inList(node: Node, kind: string, scope: Scope, ctx: Context): SqlExpr {
 }
 
 function hasTerms(node: Node, kind: string, scope: Scope, ctx: Context): SqlExpr {
-  const text = asString(scalar(node.Left, scope, ctx));
+  const left = scalar(node.Left, scope, ctx);
+  const text = left.raw ?? asString(left);
   let needles: unknown[];
   if (kind === 'HasAnyExpression' || kind === 'HasAllExpression') {
     const { values, subquery } = listOperands(node.Right, scope, ctx);
@@ -492,17 +527,20 @@ function hasTerms(node: Node, kind: string, scope: Scope, ctx: Context): SqlExpr
       throw ctx.source.unsupported(node.Right, `term operand without alphanumeric characters ('${s}')`);
   }
   const caseSensitive = kind === 'HasCsExpression' || kind === 'NotHasCsExpression';
+  // Needles always hold a term, so '' (a NULL raw value) never has them.
+  const orEmpty = (sql: string) => (left.raw ? `COALESCE(${sql}, false)` : sql);
   if (kind === 'HasAllExpression') {
     const parts = [...new Set(strings)].map((s) => hasAnySql(text, [s], false));
-    return { sql: `(${parts.join(' AND ')})`, type: 'bool' };
+    return { sql: orEmpty(`(${parts.join(' AND ')})`), type: 'bool' };
   }
-  const sql = hasAnySql(text, strings, caseSensitive);
+  const sql = orEmpty(hasAnySql(text, strings, caseSensitive));
   return { sql: kind.startsWith('Not') ? `(NOT ${sql})` : sql, type: 'bool' };
 }
 
 /** hasprefix / hassuffix: a term starting (ending) with the needle; single-term needles only. */
 function termEdge(node: Node, kind: string, scope: Scope, ctx: Context): SqlExpr {
-  const text = asString(scalar(node.Left, scope, ctx));
+  const left = scalar(node.Left, scope, ctx);
+  const text = left.raw ?? asString(left);
   const needle = constantOf(scalar(node.Right, scope, ctx));
   if (typeof needle !== 'string' || needle === '' || !/^[\p{L}\p{N}]+$/u.test(needle))
     throw ctx.source.unsupported(
@@ -513,7 +551,8 @@ function termEdge(node: Node, kind: string, scope: Scope, ctx: Context): SqlExpr
   const guard = '[^\\p{L}\\p{N}]';
   const body = regexEscape(needle);
   const pattern = kind.includes('Prefix') ? `(?i)(?:^|${guard})${body}` : `(?i)${body}(?:${guard}|$)`;
-  const sql = `regexp_matches(${text}, ${quoteString(pattern)})`;
+  const match = `regexp_matches(${text}, ${quoteString(pattern)})`;
+  const sql = left.raw ? `COALESCE(${match}, false)` : match;
   return { sql: kind.startsWith('Not') ? `(NOT ${sql})` : sql, type: 'bool' };
 }
 
@@ -527,9 +566,15 @@ function substringMatch(node: Node, kind: string, scope: Scope, ctx: Context): S
       : 'ends_with';
   const left = scalar(node.Left, scope, ctx);
   const right = scalar(node.Right, scope, ctx);
-  const l = caseSensitive ? asString(left) : `lower(${asString(left)})`;
   const r = caseSensitive ? asString(right) : lowerString(right);
-  const sql = `${fn}(${l}, ${r})`;
+  const c = constantOf(right);
+  let sql: string;
+  if (left.raw && typeof c === 'string') {
+    // '' contains, starts and ends with only the empty needle.
+    sql = onRaw(left.raw, (v) => `${fn}(${caseSensitive ? v : `lower(${v})`}, ${r})`, c === '').sql;
+  } else {
+    sql = `${fn}(${caseSensitive ? asString(left) : `lower(${asString(left)})`}, ${r})`;
+  }
   return { sql: negate ? `(NOT ${sql})` : sql, type: 'bool' };
 }
 

@@ -1,7 +1,7 @@
 /** Reading Kusto.Language syntax nodes: kind names, list elements, positions, analyzer types. */
 import type { KqlType } from '../../schemas/tables.js';
 import { type KustoNamespace, loadKusto } from '../kusto.js';
-import { KqlUnsupportedError, positionAt } from './errors.js';
+import { KqlMissingTableError, KqlUnsupportedError, positionAt } from './errors.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Bridge.NET syntax nodes are untyped from ESM
 export type Node = any;
@@ -54,6 +54,10 @@ export class SourceText {
     return new KqlUnsupportedError(construct, positionAt(this.text, node.TextStart), detail);
   }
 
+  missingTable(node: Node, table: string): KqlMissingTableError {
+    return new KqlMissingTableError(table, positionAt(this.text, node.TextStart));
+  }
+
   /** The node's text without leading trivia, for error messages. */
   snippet(node: Node): string {
     const s = this.text.slice(node.TextStart, node.End).trim();
@@ -97,16 +101,4 @@ export function analyzedColumns(node: Node): { name: string; type: KqlType | und
     type: analyzedType({ ResultType: c.Type }),
     raw: c.Type?.Name as string,
   }));
-}
-
-export function isTabular(node: Node): boolean {
-  const rt = node.ResultType;
-  return Boolean(
-    rt && rt.Columns !== undefined && rt.Columns !== null && rt.Kind !== undefined && isTableSymbol(rt),
-  );
-}
-
-function isTableSymbol(symbol: Node): boolean {
-  const S = kusto().Language.Symbols;
-  return symbol instanceof S.TableSymbol;
 }

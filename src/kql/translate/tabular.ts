@@ -50,13 +50,27 @@ function reference(node: Node, ctx: Context): Relation {
 
 function storedTable(name: string, node: Node, ctx: Context): Relation {
   const columns = ctx.tables[name];
-  if (!columns) throw ctx.source.unsupported(node, `table '${name}'`, 'no such table in the loaded data');
+  if (!columns) throw ctx.source.missingTable(node, name);
   const stored = ctx.storedTypes[name] ?? {};
   const select = columns.map(
     (c) => `${readColumn(quoteIdent(c.name), c.type, stored[c.name])} AS ${quoteIdent(c.name)}`,
   );
+  // Stored VARCHAR strings also keep their raw value in a hidden twin (see SqlExpr.raw).
+  const raw: Record<string, string> = {};
+  for (const c of columns) {
+    if (c.type === 'string' && (stored[c.name] ?? 'VARCHAR').toUpperCase() === 'VARCHAR') {
+      raw[c.name] = `__raw_${c.name}`;
+      select.push(`${quoteIdent(c.name)} AS ${quoteIdent(raw[c.name])}`);
+    }
+  }
   const from = ctx.addCte(`SELECT ${select.join(', ')} FROM ${quoteIdent(name)}`);
-  return { from, ordered: false, table: name, columns: columns.map((c) => ({ name: c.name, type: c.type })) };
+  return {
+    from,
+    ordered: false,
+    table: name,
+    raw,
+    columns: columns.map((c) => ({ name: c.name, type: c.type })),
+  };
 }
 
 /**
@@ -160,7 +174,7 @@ function noParameters(op: Node, ctx: Context, allowed: string[] = []): Map<strin
 }
 
 function scopeOf(rel: Relation, qualifier?: string): Scope {
-  return { columns: rel.columns, qualifier };
+  return { columns: rel.columns, qualifier, raw: qualifier ? undefined : rel.raw };
 }
 
 const keepOrdinal = (rel: Relation) => (rel.ordered ? [ORDINAL] : []);
@@ -221,7 +235,16 @@ function extend(op: Node, input: Relation, ctx: Context): Relation {
     return e ? { name: c.name, type: e.type, list: e.list } : c;
   });
   for (const [name, e] of added) columns.push({ name, type: e.type, list: e.list });
-  return { ...input, from: ctx.addCte(`SELECT *${replaceClause}${addClause} FROM ${input.from}`), columns };
+  // A replaced column's raw twin no longer describes it.
+  const raw = input.raw
+    ? Object.fromEntries(Object.entries(input.raw).filter(([n]) => !assigned.has(n)))
+    : undefined;
+  return {
+    ...input,
+    raw,
+    from: ctx.addCte(`SELECT *${replaceClause}${addClause} FROM ${input.from}`),
+    columns,
+  };
 }
 
 function project(op: Node, input: Relation, ctx: Context): Relation {
@@ -341,9 +364,7 @@ function distinct(op: Node, input: Relation, ctx: Context): Relation {
     ? input.columns.map((c) => ({ sql: quoteIdent(c.name), type: c.type, list: c.list }) as SqlExpr)
     : items.map((item) => scalar(itemName(item) ? item.Expression : item, scope, ctx));
   if (names.length !== exprs.length) throw ctx.source.unsupported(op, 'distinct shape');
-  const select = exprs.map(
-    (e, i) => `${e.type === 'dynamic' && !e.list ? e.sql : e.sql} AS ${quoteIdent(names[i].name)}`,
-  );
+  const select = exprs.map((e, i) => `${e.sql} AS ${quoteIdent(names[i].name)}`);
   return {
     from: ctx.addCte(`SELECT DISTINCT ${select.join(', ')} FROM ${input.from}`),
     ordered: false,
@@ -843,6 +864,7 @@ function search(op: Node, input: Relation, ctx: Context): Relation {
   return {
     ...input,
     columns,
+    raw: undefined,
     from: ctx.addCte(
       `SELECT ${[...select, ...keepOrdinal(input)].join(', ')} FROM ${input.from} WHERE ${where}`,
     ),

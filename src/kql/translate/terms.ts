@@ -12,7 +12,6 @@
  */
 import { quoteString, regexEscape } from './sql.js';
 
-const ALNUM = '[\\p{L}\\p{N}]';
 const NOT_ALNUM = '[^\\p{L}\\p{N}]';
 const isAlnum = (ch: string) => /[\p{L}\p{N}]/u.test(ch);
 
@@ -47,5 +46,3 @@ export function hasAnySql(textSql: string, needles: string[], caseSensitive: boo
 export function hasNoTerm(needle: string): boolean {
   return ![...needle].some(isAlnum);
 }
-
-export const TERM_CHAR_CLASS = ALNUM;
