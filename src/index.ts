@@ -47,6 +47,7 @@ export {
 } from './kql/run.js';
 export { type KqlTree, parseKqlTree } from './kql/syntax.js';
 export {
+  KqlMissingTableError,
   KqlSemanticError,
   KqlUnsupportedError,
   type QueryPosition,
