@@ -140,9 +140,7 @@ describe('HTML report in Chromium', { skip }, () => {
       assert.equal(await page.locator('img').count(), 0, 'no injected <img>');
       assert.equal(await page.locator('script').count(), 2, 'only the data island and the page script');
       assert.equal(await page.locator('b').filter({ hasText: 'not bold' }).count(), 0);
-      const data = await page.evaluate(() =>
-        JSON.parse(document.getElementById('hf-data')?.textContent ?? 'null'),
-      );
+      const data = JSON.parse((await page.locator('#hf-data').textContent()) ?? 'null');
       assert.ok(JSON.stringify(data).includes(HOSTILE_HOST), 'the data island keeps the value intact');
 
       // Findings grouped by indicator and host, the flag shown as a badge, queries as code.
