@@ -25,7 +25,7 @@ nav.toc .wrap{display:flex;gap:22px;overflow-x:auto}
 nav.toc a{display:block;padding:11px 0;color:var(--muted);text-decoration:none;font-weight:550;white-space:nowrap;border-bottom:2px solid transparent}
 nav.toc a:hover{color:var(--ink);border-bottom-color:var(--accent)}
 main{padding:8px 0 40px}
-section{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:20px 22px;margin:18px 0;box-shadow:0 1px 2px rgba(15,23,42,.04)}
+section{scroll-margin-top:56px;background:var(--card);border:1px solid var(--line);border-radius:12px;padding:20px 22px;margin:18px 0;box-shadow:0 1px 2px rgba(15,23,42,.04)}
 h2{margin:0 0 12px;font-size:18px;font-weight:650}
 h3{margin:0;font-size:15px;font-weight:650}
 p{margin:0 0 10px}
@@ -101,6 +101,7 @@ details.row pre{margin:6px 0 0;max-width:520px;max-height:260px;overflow:auto;fo
 details.query{margin:8px 0}
 details.query>summary{cursor:pointer;font-weight:600;color:#334155}
 pre.kql{background:#0f172a;color:#e2e8f0;border-radius:8px;padding:12px 14px;overflow:auto;font-size:12.5px;line-height:1.45;margin:8px 0 0}
+.sub-head{margin:22px 0 8px}
 .scenario{padding:10px 0;border-top:1px solid var(--line)}
 .scenario:first-of-type{border-top:0}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:10px 0 30px}

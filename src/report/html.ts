@@ -237,7 +237,7 @@ ${
         (r) =>
           html`<tr><td class="nowrap">${r.type}</td><td class="val">${r.value}</td><td>${r.threatType}</td><td class="nowrap">${r.firstSeen}</td><td class="num">${r.confidence}</td><td>${r.flags.length ? r.flags.map((f) => reasonBadge(f, known)) : html`<span class="muted">—</span>`}</td><td class="num">${hits.get(r.value) ?? 0}</td></tr>`,
       )}</tbody></table>
-<p class="more">${(Object.keys(CATEGORY_NAMES) as FlagCategory[]).map((c) => html`<span class="badge ${c}">${CATEGORY_NAMES[c]}</span>`)}</p>`
+<p class="more">Flag categories: ${(Object.keys(CATEGORY_NAMES) as FlagCategory[]).map((c) => html`<span class="badge ${c}">${CATEGORY_NAMES[c]}</span>`)}</p>`
 }
 </section>`;
 }
@@ -265,6 +265,14 @@ ${hunt.queries.map(
 </div>`;
 }
 
+function tablesBlock(report: HuntReport): SafeHtml | string {
+  if (report.tables.length === 0) return '';
+  return html`<h3 class="sub-head">Required tables and data connectors</h3><table><thead><tr><th>Table</th><th>Source</th><th>Data connectors</th><th class="num">Hunts</th></tr></thead><tbody>${report.tables.map(
+    (t) =>
+      html`<tr><td class="mono">${t.table}</td><td>${t.title}</td><td>${t.connectors.map((c) => html`<span class="chip">${c.connectorId}</span>`)}</td><td class="num">${t.hunts}</td></tr>`,
+  )}</tbody></table>`;
+}
+
 function huntsSection(report: HuntReport, findings: Finding[], run: HuntRunSummary | undefined): SafeHtml {
   const hits = new Map<string, number>();
   for (const f of findings) hits.set(f.huntId, (hits.get(f.huntId) ?? 0) + 1);
@@ -280,6 +288,7 @@ ${
         ),
       )
 }
+${tablesBlock(report)}
 </section>`;
 }
 

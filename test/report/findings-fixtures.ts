@@ -195,7 +195,20 @@ export function sampleReport(): HuntReport {
         notes: [],
       },
     ],
-    tables: [],
+    tables: [
+      {
+        table: 'DnsEvents',
+        title: 'Windows DNS server logs',
+        connectors: [{ connectorId: 'DNS', dataTypes: ['DnsEvents'] }],
+        hunts: 1,
+      },
+      {
+        table: 'DeviceNetworkEvents',
+        title: 'Defender for Endpoint network events',
+        connectors: [{ connectorId: 'MicrosoftThreatProtection', dataTypes: ['DeviceNetworkEvents'] }],
+        hunts: 1,
+      },
+    ],
     falsePositives: [
       {
         title: 'Browsing a Cloudflare-fronted site',

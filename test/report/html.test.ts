@@ -130,6 +130,35 @@ describe('renderHtmlReport', () => {
     assert.match(iocs, /<td class="val">theponzu\[\.\]com<\/td>.*<td class="num">4<\/td><\/tr>/);
   });
 
+  it('lists the hunts with their status, hits and queries, and the tables they need', () => {
+    const page = render(sampleFindings(), {
+      run: {
+        findings: 9,
+        hunts: [
+          {
+            huntId: 'nanocore-cef',
+            table: 'CommonSecurityLog',
+            status: 'skipped',
+            rows: 0,
+            message: 'no logs',
+          },
+        ],
+      },
+    });
+    const hunts = /<section id="hunts">[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
+    assert.equal(hunts.match(/<div class="hunt"/g)?.length, 3);
+    assert.match(
+      hunts,
+      /<span class="chip st-skipped" title="no logs">skipped: no logs<\/span><span class="chip">0 hits<\/span>/,
+    );
+    assert.match(hunts, /<span class="chip">7 hits<\/span>/);
+    assert.equal(hunts.match(/<pre class="kql"><code>/g)?.length, 3);
+    assert.match(
+      hunts,
+      /Required tables and data connectors.*<td class="mono">DnsEvents<\/td>.*MicrosoftThreatProtection/s,
+    );
+  });
+
   it('says No findings when nothing matched', () => {
     const page = render([]);
     assert.match(page, /<section id="timeline">.*<div class="empty">No findings<\/div>/s);
