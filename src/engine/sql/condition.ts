@@ -46,27 +46,32 @@ const IPV4_OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const IPV4_TEXT = `${IPV4_OCTET}(\\.${IPV4_OCTET}){3}`;
 const IPV6_TEXT = '([0-9a-f]{0,4}:){1,7}[0-9a-f]{0,4}';
 
-/** `expr` (an IPv4 text) within [low, high], as integers. */
-function ipv4InRange(expr: string, low: bigint, high: bigint): string {
+/**
+ * `expr` (an IPv4 text) within any of `ranges`, as integers. The address is converted once and
+ * bound to `n`, so a list of 90 ranges costs one conversion, not 90.
+ */
+function ipv4InRanges(expr: string, ranges: { low: bigint; high: bigint }[]): string {
   const octet = (n: number) => `TRY_CAST(split_part(${expr}, '.', ${n}) AS BIGINT)`;
   const value = `(${octet(1)} * 16777216 + ${octet(2)} * 65536 + ${octet(3)} * 256 + ${octet(4)})`;
-  return `(regexp_full_match(${expr}, '${IPV4_TEXT}') AND ${value} BETWEEN ${low} AND ${high})`;
+  const tests = ranges.map((r) => `n BETWEEN ${r.low} AND ${r.high}`).join(' OR ');
+  return `list_transform([CASE WHEN regexp_full_match(${expr}, '${IPV4_TEXT}') THEN ${value} END], lambda n: ${tests})[1]`;
 }
 
 /**
- * `expr` (an IPv6 text) within [low, high]: the address is expanded to 32 lowercase hex digits
- * (groups padded, `::` filled), which orders like the number it encodes.
+ * `expr` (an IPv6 text) within any of `ranges`: the address is expanded once to 32 lowercase hex
+ * digits (groups padded, `::` filled), which orders like the number it encodes.
  */
-function ipv6InRange(expr: string, low: string, high: string): string {
+function ipv6InRanges(expr: string, ranges: { low: string; high: string }[]): string {
   const groups = (part: string) => `list_filter(string_split(${part}, ':'), lambda g: g <> '')`;
   const hex = (part: string) =>
     `array_to_string(list_transform(${groups(part)}, lambda g: lpad(g, 4, '0')), '')`;
   const left = `split_part(s, '::', 1)`;
   const right = `CASE WHEN contains(s, '::') THEN split_part(s, '::', 2) ELSE '' END`;
   const expanded = `${hex(left)} || repeat('0000', 8 - len(${groups(left)}) - len(${groups(right)})) || ${hex(right)}`;
+  const tests = ranges.map((r) => `h BETWEEN '${r.low}' AND '${r.high}'`).join(' OR ');
   return (
     `list_transform([lower(${expr})], lambda s: regexp_full_match(s, '${IPV6_TEXT}') AND ` +
-    `list_transform([${expanded}], lambda h: length(h) = 32 AND h BETWEEN '${low}' AND '${high}')[1])[1]`
+    `list_transform([${expanded}], lambda h: length(h) = 32 AND (${tests}))[1])[1]`
   );
 }
 
@@ -97,18 +102,18 @@ function compileLeaf(leaf: ConditionLeaf, resolved: ResolvedField): string {
     case 'regex':
       test = orJoin(values.map((v) => `regexp_matches(${expr}, ${sqlString(v)})`));
       break;
-    case 'cidr':
-      test = orJoin(
-        values.map((v) => {
-          const { kind, low, high } = cidrBounds(normaliseCidr(v)!);
-          // IPv4-mapped IPv6 text (::ffff:10.1.2.3), as Defender writes some endpoints, counts as IPv4
-          if (kind === 'ipv4')
-            return ipv4InRange(`regexp_replace(trim(${expr}), '^::ffff:', '', 'i')`, low, high);
-          const hex = (n: bigint) => n.toString(16).padStart(32, '0');
-          return ipv6InRange(`trim(${expr})`, hex(low), hex(high));
-        }),
-      );
+    case 'cidr': {
+      const bounds = values.map((v) => cidrBounds(normaliseCidr(v)!));
+      const hex = (n: bigint) => n.toString(16).padStart(32, '0');
+      const v4 = bounds.filter((b) => b.kind === 'ipv4');
+      const v6 = bounds.filter((b) => b.kind === 'ipv6').map((b) => ({ low: hex(b.low), high: hex(b.high) }));
+      const parts: string[] = [];
+      // IPv4-mapped IPv6 text (::ffff:10.1.2.3), as Defender writes some endpoints, counts as IPv4
+      if (v4.length > 0) parts.push(ipv4InRanges(`regexp_replace(trim(${expr}), '^::ffff:', '', 'i')`, v4));
+      if (v6.length > 0) parts.push(ipv6InRanges(`trim(${expr})`, v6));
+      test = orJoin(parts);
       break;
+    }
   }
   return `coalesce(${test}, false)`;
 }
