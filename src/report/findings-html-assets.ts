@@ -41,7 +41,11 @@ th{font-size:11.5px;text-transform:uppercase;letter-spacing:.05em;color:var(--mu
 tbody tr:hover{background:#f8fafc}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .mono,code,pre{font-family:var(--mono)}
-.val{font-family:var(--mono);word-break:break-all}
+.val{font-family:var(--mono);overflow-wrap:anywhere}
+td.val{min-width:14ch}
+td.hunt-cell{min-width:18ch;max-width:36ch}
+.hunt-link{color:var(--accent);text-decoration:none}
+.hunt-link:hover{text-decoration:underline}
 .nowrap{white-space:nowrap}
 .badge{display:inline-block;padding:1px 8px;margin:1px 4px 1px 0;border-radius:999px;font-size:11.5px;font-weight:600;white-space:nowrap;border:1px solid transparent}
 .badge.shared-infrastructure{color:var(--shared);background:var(--shared-bg);border-color:#fcd34d}
@@ -72,12 +76,12 @@ svg.timeline .col:hover{fill:rgba(37,99,235,.06)}
 .legend{display:flex;flex-wrap:wrap;gap:6px 18px;margin:10px 0 0;padding:0;list-style:none;font-size:12.5px}
 .legend li{display:flex;align-items:center;gap:6px;max-width:100%}
 .legend .sw{width:12px;height:12px;border-radius:3px;flex:none}
-.legend .lbl{font-family:var(--mono);word-break:break-all}
+.legend .lbl{font-family:var(--mono);overflow-wrap:anywhere}
 .legend .cnt{color:var(--muted)}
 .tip{position:absolute;pointer-events:none;background:#0f172a;color:#f8fafc;border-radius:8px;padding:8px 10px;font-size:12px;box-shadow:0 6px 20px rgba(0,0,0,.25);max-width:340px;display:none;z-index:3}
 .tip .t{font-weight:650;margin-bottom:4px}
 .tip .r{display:flex;gap:8px;justify-content:space-between}
-.tip .r span:first-child{font-family:var(--mono);word-break:break-all}
+.tip .r span:first-child{font-family:var(--mono);overflow-wrap:anywhere}
 .toolbar{display:flex;gap:10px;align-items:center;margin:0 0 12px;flex-wrap:wrap}
 .toolbar input{font:inherit;padding:6px 10px;border:1px solid #cbd5e1;border-radius:8px;min-width:280px}
 .toolbar button{font:inherit;font-size:13px;padding:5px 10px;border:1px solid var(--line);border-radius:8px;background:#fff;color:#334155;cursor:pointer}

@@ -43,6 +43,18 @@ const CATEGORY_NAMES: Record<FlagCategory, string> = {
   benign: 'Benign / well-known',
 };
 
+/** What the findings sections need besides the findings: size limits and the hunts' titles. */
+interface SectionContext {
+  maxGroups: number;
+  maxRowsPerGroup: number;
+  huntTitles: Map<string, string>;
+}
+
+/** Fragment id of a hunt's block; hunt ids are generated, but only [A-Za-z0-9_-] reach the id. */
+function huntAnchor(id: string): string {
+  return `hunt-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -159,11 +171,11 @@ function more(total: number, shown: number, what: string): SafeHtml | string {
     : '';
 }
 
-function hitsTable(hits: Finding[], first: 'host' | 'indicator', max: number): SafeHtml {
-  const rows = [...hits].sort(byTimeDesc).slice(0, max);
+function hitsTable(hits: Finding[], first: 'host' | 'indicator', context: SectionContext): SafeHtml {
+  const rows = [...hits].sort(byTimeDesc).slice(0, context.maxRowsPerGroup);
   return html`<table><thead><tr><th>Time (UTC)</th><th>${first === 'host' ? 'Host' : 'Indicator'}</th><th>User</th><th>Process</th><th>Hunt</th><th>Table</th>${first === 'host' ? html`<th>Event</th>` : ''}</tr></thead><tbody>${rows.map(
     (f) =>
-      html`<tr><td class="nowrap mono">${shortTime(f.timestamp)}</td><td class="val">${first === 'host' ? (f.host ?? NO_HOST) : indicatorText(f)}</td><td>${f.user ?? '—'}</td><td class="val">${f.process ?? '—'}</td><td class="mono">${f.huntId}</td><td>${f.table}</td>${
+      html`<tr><td class="nowrap mono">${shortTime(f.timestamp)}</td><td class="val">${first === 'host' ? (f.host ?? NO_HOST) : indicatorText(f)}</td><td>${f.user ?? '—'}</td><td class="val">${f.process ?? '—'}</td><td class="hunt-cell"><a class="hunt-link" href="#${huntAnchor(f.huntId)}" title="${f.huntId}">${context.huntTitles.get(f.huntId) ?? f.huntId}</a></td><td>${f.table}</td>${
         first === 'host'
           ? html`<td><details class="row"><summary>row</summary><pre>${JSON.stringify(f.row, null, 2)}</pre></details></td>`
           : ''
@@ -174,7 +186,7 @@ function hitsTable(hits: Finding[], first: 'host' | 'indicator', max: number): S
 function byIndicatorSection(
   findings: Finding[],
   summary: FindingsSummary,
-  options: Required<Pick<HtmlReportOptions, 'maxGroups' | 'maxRowsPerGroup'>>,
+  options: SectionContext,
 ): SafeHtml {
   const groups = groupFindings(findings, indicatorKey);
   const shown = summary.indicators.slice(0, options.maxGroups);
@@ -193,18 +205,14 @@ ${shown.map((i, n) => {
         indicatorPort: i.indicatorPort,
       }),
     ) ?? [];
-  return html`<details class="group"${trusted(n === 0 ? ' open' : '')} data-text="${[text, ...i.hosts].join(' ').toLowerCase()}"><summary><span class="val">${text}</span><span class="chip">${indicatorTypeText(i)}</span>${flagBadges(i.flags)}<span class="hits">${plural(i.count, 'hit')}</span><span class="sub">${plural(i.hosts.length, 'host')}</span><span class="when">${shortTime(i.firstSeen)} → ${shortTime(i.lastSeen)}</span></summary><div class="body">${hitsTable(hits, 'host', options.maxRowsPerGroup)}</div></details>`;
+  return html`<details class="group"${trusted(n === 0 ? ' open' : '')} data-text="${[text, ...i.hosts].join(' ').toLowerCase()}"><summary><span class="val">${text}</span><span class="chip">${indicatorTypeText(i)}</span>${flagBadges(i.flags)}<span class="hits">${plural(i.count, 'hit')}</span><span class="sub">${plural(i.hosts.length, 'host')}</span><span class="when">${shortTime(i.firstSeen)} → ${shortTime(i.lastSeen)}</span></summary><div class="body">${hitsTable(hits, 'host', options)}</div></details>`;
 })}
 ${more(summary.indicators.length, shown.length, 'indicators')}`
 }
 </section>`;
 }
 
-function byHostSection(
-  findings: Finding[],
-  summary: FindingsSummary,
-  options: Required<Pick<HtmlReportOptions, 'maxGroups' | 'maxRowsPerGroup'>>,
-): SafeHtml {
+function byHostSection(findings: Finding[], summary: FindingsSummary, options: SectionContext): SafeHtml {
   const groups = groupFindings(findings, (f) => f.host || NO_HOST);
   const shown = summary.hosts.slice(0, options.maxGroups);
   return html`<section id="by-host"><h2>Findings by host</h2>
@@ -215,7 +223,7 @@ ${
 ${shown.map((h) => {
   const name = h.host ?? NO_HOST;
   const hits = groups.get(name) ?? [];
-  return html`<details class="group" data-text="${[name, ...h.indicators].join(' ').toLowerCase()}"><summary><span class="val">${name}</span>${h.flaggedCount ? html`<span class="badge shared-infrastructure">⚑ ${h.flaggedCount} flagged</span>` : ''}<span class="hits">${plural(h.count, 'hit')}</span><span class="sub">${plural(h.indicators.length, 'indicator')}</span><span class="when">${shortTime(h.firstSeen)} → ${shortTime(h.lastSeen)}</span></summary><div class="body">${hitsTable(hits, 'indicator', options.maxRowsPerGroup)}</div></details>`;
+  return html`<details class="group" data-text="${[name, ...h.indicators].join(' ').toLowerCase()}"><summary><span class="val">${name}</span>${h.flaggedCount ? html`<span class="badge shared-infrastructure">⚑ ${h.flaggedCount} flagged</span>` : ''}<span class="hits">${plural(h.count, 'hit')}</span><span class="sub">${plural(h.indicators.length, 'indicator')}</span><span class="when">${shortTime(h.firstSeen)} → ${shortTime(h.lastSeen)}</span></summary><div class="body">${hitsTable(hits, 'indicator', options)}</div></details>`;
 })}
 ${more(summary.hosts.length, shown.length, 'hosts')}`
 }
@@ -248,7 +256,7 @@ function huntBlock(
   run: HuntRunSummary['hunts'][number] | undefined,
 ): SafeHtml {
   const attack = [...hunt.tactics, ...hunt.techniques];
-  return html`<div class="hunt" id="hunt-${hunt.id.replace(/[^A-Za-z0-9_-]/g, '_')}"><div class="hunt-head"><h3>${hunt.title}</h3><div>${
+  return html`<div class="hunt" id="${huntAnchor(hunt.id)}"><div class="hunt-head"><h3>${hunt.title}</h3><div>${
     run
       ? html`<span class="chip st-${run.status}" title="${run.message ?? ''}">${run.status}${run.message ? `: ${run.message}` : ''}</span>`
       : ''
@@ -308,7 +316,11 @@ export function renderHtmlReport(
   summary: FindingsSummary,
   options: HtmlReportOptions = {},
 ): string {
-  const limits = { maxGroups: options.maxGroups ?? 100, maxRowsPerGroup: options.maxRowsPerGroup ?? 25 };
+  const context: SectionContext = {
+    maxGroups: options.maxGroups ?? 100,
+    maxRowsPerGroup: options.maxRowsPerGroup ?? 25,
+    huntTitles: new Map(report.hunts.map((h) => [h.id, h.title])),
+  };
   const byIndicator = buildTimeline(findings, 'indicator');
   const byHost = buildTimeline(findings, 'host');
   const data = {
@@ -330,8 +342,8 @@ ${header(report, summary, options)}
 <main class="wrap">
 ${overview(report, summary, options)}
 ${timelineSection(byIndicator, byHost, findings.length)}
-${byIndicatorSection(findings, summary, limits)}
-${byHostSection(findings, summary, limits)}
+${byIndicatorSection(findings, summary, context)}
+${byHostSection(findings, summary, context)}
 ${iocSection(report, findings, summary)}
 ${huntsSection(report, findings, options.run)}
 ${falsePositivesSection(report)}

@@ -75,8 +75,13 @@ describe('renderHtmlReport', () => {
         name,
       );
       assert.ok(!name.startsWith('on'), `no inline event handler: ${name}`);
-      if (name === 'href') assert.match(value, /^#[a-z-]+$/);
+      if (name === 'href') assert.match(value, /^#[A-Za-z0-9_-]+$/);
     }
+    // Every in-page link has its target: sections, and the hunt each hit came from.
+    const ids = new Set(attributes.filter(([n]) => n === 'id').map(([, v]) => v));
+    const targets = attributes.filter(([n]) => n === 'href').map(([, v]) => v.slice(1));
+    assert.ok(targets.includes('hunt-nanocore-network-mde'));
+    for (const target of targets) assert.ok(ids.has(target), target);
   });
 
   it('escapes hostile values everywhere they appear', () => {
