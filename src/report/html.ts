@@ -268,7 +268,8 @@ function huntBlock(
   )}${hunt.notes.map((n) => html`<li>${n}</li>`)}</ul>
 ${hunt.queries.map(
   (q, i) =>
-    html`<details class="query"${trusted(i === 0 ? ' open' : '')}><summary>${q.platform === 'defender' ? 'Defender XDR advanced hunting' : 'Microsoft Sentinel'} — <span class="mono">${q.file}</span></summary><pre class="kql"><code>${q.kql}</code></pre></details>`,
+    // The query of a hunt that hit is open; the others stay one click away, so many hunts stay readable.
+    html`<details class="query"${trusted(i === 0 && hits > 0 ? ' open' : '')}><summary>${q.platform === 'defender' ? 'Defender XDR advanced hunting' : 'Microsoft Sentinel'} — <span class="mono">${q.file}</span></summary><pre class="kql"><code>${q.kql}</code></pre></details>`,
 )}
 </div>`;
 }
@@ -284,11 +285,21 @@ function tablesBlock(report: HuntReport): SafeHtml | string {
 function huntsSection(report: HuntReport, findings: Finding[], run: HuntRunSummary | undefined): SafeHtml {
   const hits = new Map<string, number>();
   for (const f of findings) hits.set(f.huntId, (hits.get(f.huntId) ?? 0) + 1);
+  const status = (id: string) => run?.hunts.find((r) => r.huntId === id)?.status;
+  const rank = (id: string) => (hits.get(id) ? 0 : status(id) === 'skipped' ? 2 : 1);
+  // Hunts that hit first, then those that ran clean, then the skipped ones; report order within each.
+  const ordered = report.hunts
+    .map((h, i) => ({ h, i }))
+    .sort(
+      (a, b) => rank(a.h.id) - rank(b.h.id) || (hits.get(b.h.id) ?? 0) - (hits.get(a.h.id) ?? 0) || a.i - b.i,
+    )
+    .map(({ h }) => h);
   return html`<section id="hunts"><h2>Hunts</h2>
+<p class="muted">${plural(report.hunts.length, 'hunt')}${run ? `, ${run.hunts.filter((h) => h.status === 'ran').length} ran on these logs` : ''}; ${plural(hits.size, 'hunt')} found something. Hunts with hits come first.</p>
 ${
   report.hunts.length === 0
     ? html`<div class="empty">No hunts</div>`
-    : report.hunts.map((h) =>
+    : ordered.map((h) =>
         huntBlock(
           h,
           hits.get(h.id) ?? 0,

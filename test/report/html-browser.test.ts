@@ -155,6 +155,11 @@ describe('HTML report in Chromium', { skip }, () => {
       assert.equal(await page.locator('#iocs tbody .badge.dynamic-dns').count(), 1);
       assert.equal(await page.locator('#hunts pre.kql').count(), 3);
       assert.ok((await page.locator('#hunts pre.kql').first().textContent())?.includes('<b>not bold</b>'));
+      assert.equal(
+        await page.locator('#hunts details.query[open]').count(),
+        2,
+        'queries of hunts with hits open',
+      );
 
       // The filter narrows the groups.
       await page.fill('#by-indicator input[data-filter]', 'ponzu');

@@ -136,7 +136,11 @@ describe('renderHtmlReport', () => {
   });
 
   it('lists the hunts with their status, hits and queries, and the tables they need', () => {
-    const page = render(sampleFindings(), {
+    // Report order reversed: the page still puts the hunts that hit first.
+    const report = sampleReport();
+    report.hunts.reverse();
+    const findings = sampleFindings();
+    const page = renderHtmlReport(report, findings, summarizeFindings(findings), {
       run: {
         findings: 9,
         hunts: [
@@ -157,6 +161,11 @@ describe('renderHtmlReport', () => {
       /<span class="chip st-skipped" title="no logs">skipped: no logs<\/span><span class="chip">0 hits<\/span>/,
     );
     assert.match(hunts, /<span class="chip">7 hits<\/span>/);
+    assert.deepEqual(
+      [...hunts.matchAll(/<div class="hunt" id="hunt-([^"]+)"/g)].map((m) => m[1]),
+      ['nanocore-dns', 'nanocore-network-mde', 'nanocore-cef'],
+      'hunts with hits first, most hits first, skipped last',
+    );
     assert.equal(hunts.match(/<pre class="kql"><code>/g)?.length, 3);
     assert.match(
       hunts,
