@@ -53,9 +53,15 @@ function table(
 ): string[] {
   const cells = rows.map((r) => r.map((c) => clip(terminalSafe(c))));
   const widths = header.map((h, i) => Math.max(width(h), ...cells.map((r) => width(r[i]))));
+  // Counts right-aligned so their digits line up.
+  const numeric = header.map((_h, i) => cells.length > 0 && cells.every((r) => /^\d+$/.test(r[i])));
+  const pad = (c: string, i: number) => {
+    const fill = ' '.repeat(widths[i] - width(c));
+    return numeric[i] ? fill + c : i === header.length - 1 ? c : c + fill;
+  };
   const line = (r: string[], fmt: (col: number, s: string) => string) =>
     r
-      .map((c, i) => fmt(i, i === r.length - 1 ? c : c + ' '.repeat(widths[i] - width(c))))
+      .map((c, i) => fmt(i, pad(c, i)))
       .join('  ')
       .trimEnd();
   return [
