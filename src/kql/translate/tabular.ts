@@ -8,7 +8,6 @@ import { ORDINAL, type Relation, type RelColumn, type SqlExpr } from './model.js
 import { asString, constantOf, jsonSql, scalar, unbox } from './scalar.js';
 import { duckType, emptyValue, quoteIdent, quoteString, regexEscape } from './sql.js';
 import { analyzedColumns, analyzedType, elements, kindOf, type Node } from './syntax.js';
-import { hasAnySql } from './terms.js';
 
 export function tabular(node: Node, ctx: Context): Relation {
   const kind = kindOf(node);
@@ -822,6 +821,34 @@ function parse(op: Node, input: Relation, ctx: Context): Relation {
   };
 }
 
+function searchTerm(term: string, caseSensitive: boolean, input: Relation, at: Node, ctx: Context): string {
+  const prefix = term.startsWith('*');
+  const suffix = term.endsWith('*') && term.length > 1;
+  const core = term.replace(/^\*|\*$/g, '');
+  if (core === '' || core.includes('*') || !/^[\p{L}\p{N}]+$/u.test(core))
+    throw ctx.source.unsupported(
+      at,
+      `search term '${term}'`,
+      'a single alphanumeric term, optionally with * at its ends',
+    );
+  const guard = '[^\\p{L}\\p{N}]';
+  const body = regexEscape(core);
+  // has: whole term; "x*": term prefix; "*x": term suffix; "*x*": substring.
+  const pattern =
+    prefix && suffix
+      ? body
+      : prefix
+        ? `${body}(?:${guard}|$)`
+        : suffix
+          ? `(?:^|${guard})${body}`
+          : `(?:^|${guard})${body}(?:${guard}|$)`;
+  const regex = quoteString(`${caseSensitive ? '' : '(?i)'}${pattern}`);
+  const tests = input.columns.map(
+    (c) => `regexp_matches(${asString({ sql: quoteIdent(c.name), type: c.type, list: c.list })}, ${regex})`,
+  );
+  return tests.length ? tests.join(' OR ') : 'false';
+}
+
 /** The capture group a typed parse column uses: numbers match digits, everything else any text. */
 function captureFor(type: KqlType, last: boolean): string {
   if (type === 'int' || type === 'long') return '([-+]?[0-9]+)';
@@ -830,25 +857,25 @@ function captureFor(type: KqlType, last: boolean): string {
   return last ? '(.*)' : '(.*?)';
 }
 
-/** `T | search "term"`: rows where any string column has the term (Kusto's term match, any case). */
+/**
+ * `T | search "term"` is `where * has "term"` over every column (as text); `"term*"`, `"*term"` and
+ * `"*term*"` are hasprefix, hassuffix and contains; `search *` keeps every row. Case-insensitive
+ * unless kind=case_sensitive. Other predicates (column:"x", and/or, regex) are refused.
+ */
 function search(op: Node, input: Relation, ctx: Context): Relation {
-  noParameters(op, ctx);
-  if (op.DataScope || op.InClause) throw ctx.source.unsupported(op, 'search with in/datascope');
+  const params = noParameters(op, ctx, ['kind']);
+  const kindParam = params.get('kind');
+  const mode = kindParam ? ctx.source.snippet(kindParam).toLowerCase() : 'default';
+  if (!['default', 'case_insensitive', 'case_sensitive'].includes(mode))
+    throw ctx.source.unsupported(kindParam, `search kind=${mode}`);
+  if (op.InClause) throw ctx.source.unsupported(op, 'search in (...)');
   const cond = op.Condition;
-  if (kindOf(cond) !== 'StringLiteralExpression')
-    throw ctx.source.unsupported(cond, 'search predicate', 'only a single "term" is supported');
-  const term = String(cond.ConstantValue);
-  if (/[*]/.test(term)) throw ctx.source.unsupported(cond, 'search wildcard');
-  const tests = input.columns
-    .filter((c) => c.type === 'string' || c.type === 'dynamic')
-    .map((c) =>
-      hasAnySql(
-        c.type === 'string' ? quoteIdent(c.name) : `COALESCE(CAST(${quoteIdent(c.name)} AS VARCHAR), '')`,
-        [term],
-        false,
-      ),
-    );
-  const where = tests.length ? tests.join(' OR ') : 'false';
+  let where: string;
+  if (kindOf(cond) === 'StarExpression') where = 'true';
+  else if (kindOf(cond) === 'StringLiteralExpression') {
+    where = searchTerm(String(cond.ConstantValue), mode === 'case_sensitive', input, cond, ctx);
+  } else
+    throw ctx.source.unsupported(cond, 'search predicate', 'only "term", "term*", "*term", "*term*" or *');
   // Kusto's search adds a $table column naming the table each row came from.
   if (!input.table) throw ctx.source.unsupported(op, 'search over a computed table');
   const output = analyzedColumns(op);
