@@ -151,7 +151,10 @@ export const huntCommand: Command = {
         );
         await writeFileAtomic(
           join(out, 'report.html'),
-          renderHtmlReport(generated.report, result.findings, summary),
+          renderHtmlReport(generated.report, result.findings, summary, {
+            run: result.summary,
+            warnings: result.warnings,
+          }),
         );
         if (!values.json && !values.csv) process.stdout.write(`\nReport: ${join(out, 'report.html')}\n`);
       }

@@ -63,7 +63,10 @@ test('huntforge run <feed> --workspace plans the hunts, retries a first 429 and 
       host: string;
     }) => [f.table, f.indicator, f.indicatorType, f.indicatorPort, f.host],
   );
+  // The fake answers every DeviceNetworkEvents query with its row: the address hunt and the
+  // lookup-then-connect hunt both report it.
   assert.deepEqual(found.sort(), [
+    ['DeviceNetworkEvents', '104.21.9.66', 'ipv4', 443, 'ws-17'],
     ['DeviceNetworkEvents', '104.21.9.66', 'ipv4', 443, 'ws-17'],
     ['DnsEvents', 'theponzu.com', 'domain', null, 'ws-17'],
   ]);
@@ -112,5 +115,5 @@ test('huntforge run <feed> --check skips hunts on tables without data and names 
       .filter((h: { table: string }) => h.table === 'CommonSecurityLog')
       .every((h: { status: string }) => h.status === 'skipped'),
   );
-  assert.equal(out.findings.length, 2);
+  assert.equal(out.findings.length, 3);
 });
