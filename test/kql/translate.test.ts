@@ -229,6 +229,13 @@ describe('nothing silently wrong: refused constructs name themselves and their p
     ],
     ['term-less needle', 'DnsEvents | where Name has "."', /term operand without alphanumeric/, 1, 28],
     ['union withsource', 'DnsEvents | union withsource=T DnsEvents', /union withsource/, 1, 13],
+    [
+      'row_number without a row order',
+      'DnsEvents | extend r = row_number()',
+      /row_number\(\).*needs serialized rows/,
+      1,
+      24,
+    ],
     ['search with a column predicate', 'DnsEvents | search Computer:"x"', /search predicate/, 1, 20],
     ['datetime_diff week', 'print d = datetime_diff("week", now(), ago(30d))', /period 'week'/, 1, 25],
     [

@@ -11,6 +11,8 @@ export interface Scope {
   qualifier?: string;
   /** Column name → hidden raw twin (see Relation.raw). */
   raw?: Record<string, string>;
+  /** Rows carry the ordinal of a sort/serialize: row_number(), prev() and next() may be used. */
+  ordered?: boolean;
 }
 
 export interface Context {

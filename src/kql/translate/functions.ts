@@ -279,7 +279,32 @@ const DATE_ADD_UNITS: Record<string, string> = {
   microsecond: 'to_microseconds',
 };
 
+/** row_number(), prev(), next(): window functions over the serialized (sorted) row order. */
+function serialized(call: Call): void {
+  if (!call.scope.ordered) throw call.unsupported('needs serialized rows (sort, top or serialize first)');
+}
+
+function neighbour(call: Call, fn: 'lag' | 'lead'): SqlExpr {
+  arity(call, 1, 3);
+  serialized(call);
+  const v = call.arg(0);
+  const offset = call.args.length >= 2 ? Number(constArg(call, 1, 'offset')) : 1;
+  if (!Number.isInteger(offset) || offset < 0)
+    throw call.unsupported('offset must be a non-negative integer constant');
+  const fallback = call.args.length === 3 ? `, ${call.arg(2).sql}` : '';
+  const sql = `${fn}(${v.sql}, ${offset}${fallback}) OVER (ORDER BY __ord)`;
+  return { sql: v.type === 'string' ? `COALESCE(${sql}, '')` : sql, type: v.type, list: v.list };
+}
+
 const FUNCTIONS: Record<string, Translator> = {
+  row_number: (c) => {
+    arity(c, 0, 1);
+    serialized(c);
+    const start = c.args.length === 1 ? c.arg(0).sql : '1';
+    return { sql: `(row_number() OVER (ORDER BY __ord) + ${start} - 1)`, type: 'long' };
+  },
+  prev: (c) => neighbour(c, 'lag'),
+  next: (c) => neighbour(c, 'lead'),
   ago: (c) => {
     arity(c, 1);
     return shiftedNow(c, -1);

@@ -7,7 +7,7 @@ import type { Context, Scope } from './context.js';
 import { ORDINAL, type Relation, type RelColumn, type SqlExpr } from './model.js';
 import { asString, constantOf, jsonSql, scalar, unbox } from './scalar.js';
 import { duckType, emptyValue, quoteIdent, quoteString, regexEscape } from './sql.js';
-import { analyzedColumns, analyzedType, elements, kindOf, type Node } from './syntax.js';
+import { analyzedColumns, analyzedType, childNodes, elements, kindOf, type Node } from './syntax.js';
 
 export function tabular(node: Node, ctx: Context): Relation {
   const kind = kindOf(node);
@@ -24,6 +24,8 @@ export function tabular(node: Node, ctx: Context): Relation {
       return union(node, [], ctx);
     case 'PrintOperator':
       return print(node, ctx);
+    case 'RangeOperator':
+      return rangeTable(node, ctx);
     case 'FunctionCallExpression':
       return asimCall(node, ctx);
     case 'MaterializeExpression':
@@ -156,6 +158,21 @@ function operator(op: Node, input: Relation, ctx: Context): Relation {
       return parse(op, input, ctx);
     case 'SearchOperator':
       return search(op, input, ctx);
+    case 'ParseWhereOperator':
+      return parse(op, input, ctx, true);
+    case 'SerializeOperator':
+      noParameters(op, ctx);
+      if (elements(op.Expressions).length > 0) throw ctx.source.unsupported(op, 'serialize with columns');
+      // Serialized rows keep the order they have; without one, the scan order (as in Kusto).
+      return input.ordered
+        ? input
+        : {
+            ...input,
+            from: ctx.addCte(`SELECT *, row_number() OVER () AS ${ORDINAL} FROM ${input.from}`),
+            ordered: true,
+          };
+    case 'AsOperator':
+      return input;
     default:
       throw ctx.source.unsupported(op, `operator '${ctx.source.snippet(op).split(/\s/)[0]}'`, kind);
   }
@@ -173,7 +190,7 @@ function noParameters(op: Node, ctx: Context, allowed: string[] = []): Map<strin
 }
 
 function scopeOf(rel: Relation, qualifier?: string): Scope {
-  return { columns: rel.columns, qualifier, raw: qualifier ? undefined : rel.raw };
+  return { columns: rel.columns, qualifier, raw: qualifier ? undefined : rel.raw, ordered: rel.ordered };
 }
 
 const keepOrdinal = (rel: Relation) => (rel.ordered ? [ORDINAL] : []);
@@ -430,6 +447,25 @@ function print(node: Node, ctx: Context): Relation {
     ordered: false,
     columns: exprs.map((e, i) => ({ name: names[i].name, type: e.type, list: e.list })),
   };
+}
+
+/** `range x from a to b step s`: one row per value, the stop included. */
+function rangeTable(node: Node, ctx: Context): Relation {
+  const [column] = analyzedColumns(node);
+  const bounds = childNodes(node)
+    .filter((n) => kindOf(n) !== 'NameDeclaration')
+    .map((n) => scalar(n, { columns: [] }, ctx));
+  if (!column || bounds.length !== 3) throw ctx.source.unsupported(node, 'range operator shape');
+  const [from, to, step] = bounds;
+  const numeric = (t: KqlType) => t === 'int' || t === 'long';
+  const ok =
+    (numeric(from.type) && numeric(to.type) && numeric(step.type)) ||
+    (from.type === 'datetime' && to.type === 'datetime' && step.type === 'timespan');
+  if (!ok) throw ctx.source.unsupported(node, `range over ${from.type}/${to.type}/${step.type}`);
+  const type: KqlType = from.type === 'datetime' ? 'datetime' : 'long';
+  const cast = (e: SqlExpr) => (type === 'long' ? `CAST(${e.sql} AS BIGINT)` : e.sql);
+  const sql = `SELECT unnest(generate_series(${cast(from)}, ${cast(to)}, ${cast(step)})) AS ${quoteIdent(column.name)}`;
+  return { from: ctx.addCte(sql), ordered: false, columns: [{ name: column.name, type }] };
 }
 
 /** union: columns by name (outer union); a column missing from an input is empty there. */
@@ -756,7 +792,7 @@ function mvExpand(op: Node, input: Relation, ctx: Context): Relation {
  * up to the next constant (the last one to the end), `*` skips. A row that does not match gets
  * empty values, as in Kusto.
  */
-function parse(op: Node, input: Relation, ctx: Context): Relation {
+function parse(op: Node, input: Relation, ctx: Context, onlyMatched = false): Relation {
   const params = noParameters(op, ctx, ['kind']);
   const kindNode = params.get('kind');
   if (kindNode && ctx.source.snippet(kindNode).toLowerCase() !== 'simple')
@@ -814,8 +850,10 @@ function parse(op: Node, input: Relation, ctx: Context): Relation {
     columns.push(c);
     return { sql: quoteIdent(c.name), name: c.name };
   });
+  // parse-where keeps only the rows that parsed.
+  const filter = onlyMatched ? ` WHERE ${matched}` : '';
   return {
-    from: ctx.addCte(`SELECT ${selectColumns(select, input)} FROM ${input.from}`),
+    from: ctx.addCte(`SELECT ${selectColumns(select, input)} FROM ${input.from}${filter}`),
     ordered: input.ordered,
     columns,
   };
