@@ -29,12 +29,14 @@ Options:
   --json            {"columns":[{"name","type"}],"rows":[{...}]} on stdout
   --csv             a header line and one line per row on stdout
 
-Supported: let, datatable, where, project, project-away/-rename/-reorder/-keep, extend,
-summarize (count, countif, dcount, dcountif, sum, sumif, avg, avgif, min, max, make_set,
-make_list, arg_max, arg_min, take_any) by keys and bin(), order/sort by, top, take/limit,
-distinct, count, union, join (innerunique, inner, leftouter, rightouter, fullouter, leftanti,
-rightanti, leftsemi, rightsemi), lookup, mv-expand, parse, search, print; the string, time,
-dynamic, conversion and IPv4 functions listed in the documentation.
+Supported: let, datatable, print, range, where, project, project-away/-rename/-reorder/-keep,
+extend, summarize (count, countif, dcount, dcountif, sum, sumif, avg, avgif, min, max, minif,
+maxif, make_set, make_list, arg_max, arg_min, take_any) by keys and bin(), order/sort by, top,
+take/limit, distinct, count, union, join (innerunique, inner, leftouter, rightouter, fullouter,
+leftanti, rightanti, leftsemi, rightsemi), lookup, mv-expand, parse, parse-where, search,
+serialize (row_number, prev, next), toscalar, materialize, the ASIM parsers _Im_Dns and
+_Im_NetworkSession (time window only); the string, term, time, dynamic, conversion and IPv4
+functions of the Kusto documentation that hunts use. Anything else is refused by name.
 
 Examples:
   huntforge kql 'DnsEvents | where Name has_any ("theponzu.com", "sc88884.com") | project TimeGenerated, Computer, Name' --logs examples/nanocore/logs
