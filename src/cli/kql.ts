@@ -40,7 +40,7 @@ functions of the Kusto documentation that hunts use. Anything else is refused by
 
 Examples:
   huntforge kql 'DnsEvents | where Name has_any ("theponzu.com", "sc88884.com") | project TimeGenerated, Computer, Name' --logs examples/nanocore/logs
-  huntforge kql @hunts/sentinel/dns.kql --logs /exports/DnsEvents.jsonl --json
+  huntforge kql @out/nanocore/kql/sentinel/domain-DnsEvents.kql --logs examples/nanocore/logs --json
   huntforge kql 'CommonSecurityLog | summarize count() by DestinationIP | top 10 by count_' --db case.duckdb --csv
 `;
 
