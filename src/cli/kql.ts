@@ -5,7 +5,7 @@ import { ingestLogs } from '../engine/ingest/index.js';
 import { type KqlResult, runKql } from '../kql/run.js';
 import { KqlMissingTableError, KqlSemanticError, KqlUnsupportedError } from '../kql/translate/index.js';
 import { csvDocument } from '../report/csv.js';
-import { parseCommandArgs } from './args.js';
+import { parseCommandArgs, parseDate } from './args.js';
 import { type Command, UsageError, UserFacingError } from './command.js';
 
 const HELP = `Usage: huntforge kql '<query>' | @file.kql (--logs <path...> | --db FILE) [--json | --csv]
@@ -28,6 +28,8 @@ Options:
   --table <name>    table for every --logs file, instead of the file name
   --json            {"columns":[{"name","type"}],"rows":[{...}]} on stdout
   --csv             a header line and one line per row on stdout
+  --now <time>      the instant now() and ago() refer to (2026-05-01 or ISO time), to replay
+                    a hunt with a lookback on older logs; default: the current time
 
 Supported: let, datatable, print, range, where, project, project-away/-rename/-reorder/-keep,
 extend, summarize (count, countif, dcount, dcountif, sum, sumif, avg, avgif, min, max, minif,
@@ -40,7 +42,7 @@ functions of the Kusto documentation that hunts use. Anything else is refused by
 
 Examples:
   huntforge kql 'DnsEvents | where Name has_any ("theponzu.com", "sc88884.com") | project TimeGenerated, Computer, Name' --logs examples/nanocore/logs
-  huntforge kql @out/nanocore/kql/sentinel/domain-DnsEvents.kql --logs examples/nanocore/logs --json
+  huntforge kql @out/nanocore/kql/sentinel/domain-DnsEvents.kql --logs examples/nanocore/logs --now 2026-05-01 --json
   huntforge kql 'CommonSecurityLog | summarize count() by DestinationIP | top 10 by count_' --db case.duckdb --csv
 `;
 
@@ -55,6 +57,7 @@ export const kqlCommand: Command = {
       table: { type: 'string' },
       json: { type: 'boolean', default: false },
       csv: { type: 'boolean', default: false },
+      now: { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError("give one query: 'DnsEvents | take 10' or @file.kql");
     const logs = (values.logs as string[] | undefined) ?? [];
@@ -62,6 +65,7 @@ export const kqlCommand: Command = {
     if (logs.length === 0 && !dbPath)
       throw new UsageError('give --logs <path> (or --db FILE with ingested tables)');
     if (values.json && values.csv) throw new UsageError('choose one of --json and --csv');
+    const now = values.now ? parseDate(values.now as string, '--now') : undefined;
     const query = await readQuery(positionals[0]);
 
     const db = await openDatabase({ path: dbPath });
@@ -78,7 +82,7 @@ export const kqlCommand: Command = {
       }
       let result: KqlResult;
       try {
-        result = await runKql(db, query);
+        result = await runKql(db, query, { now });
       } catch (err) {
         const queryError =
           err instanceof KqlUnsupportedError ||

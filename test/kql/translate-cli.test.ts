@@ -68,6 +68,15 @@ test('an unknown column is one line with its position, exit 2', () => {
   assert.match(r.stderr, /line 1:19: The name 'Nam' does not refer/);
 });
 
+test('--now fixes the instant ago() counts back from', () => {
+  const query = 'DnsEvents | where TimeGenerated > ago(1h) | project Computer';
+  const atLogs = kql(query, '--logs', logs, '--now', '2026-04-25T13:30:00Z', '--csv');
+  assert.equal(atLogs.status, 0, atLogs.stderr);
+  assert.equal(atLogs.stdout, 'Computer\r\npc4\r\n');
+  const today = kql(query, '--logs', logs, '--csv');
+  assert.equal(today.stdout, 'Computer\r\n');
+});
+
 test('--help shows a real example', () => {
   const r = kql('--help');
   assert.equal(r.status, 0);
