@@ -88,7 +88,7 @@ export function canonicalIp(raw: string): Canonical<CanonicalIp> {
 /** Splits `1.2.3.4:443`, `[2001:db8::1]:443` and plain addresses into host and port. */
 export function splitHostPort(raw: string): { host: string; port: string | null } {
   const text = raw.trim();
-  const bracketed = /^\[([^\]]+)\](?::(\d*))?$/.exec(text);
+  const bracketed = text.charCodeAt(0) === 91 /* [ */ ? /^\[([^\]]+)\](?::(\d*))?$/.exec(text) : null;
   if (bracketed) return { host: bracketed[1], port: bracketed[2] ?? null };
   const colon = text.lastIndexOf(':');
   // More than one colon without brackets is an IPv6 address, not host:port.
@@ -98,9 +98,24 @@ export function splitHostPort(raw: string): { host: string; port: string | null 
 }
 
 export function canonicalPort(raw: string | number): Canonical<number> {
-  const n = typeof raw === 'number' ? raw : /^\d{1,5}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  const n = typeof raw === 'number' ? raw : decimalPort(raw);
   if (!Number.isInteger(n) || n < 1 || n > 65535) return fail(`port '${raw}' is not 1–65535`);
   return ok(n);
+}
+
+/** 1–5 decimal digits (surrounding whitespace allowed) as a number; NaN for anything else. */
+function decimalPort(raw: string): number {
+  // trim() only when an end is not a digit (it is the slow part on a million rows).
+  const digitAt = (i: number) => raw.charCodeAt(i) >= 48 && raw.charCodeAt(i) <= 57;
+  const text = raw.length > 0 && digitAt(0) && digitAt(raw.length - 1) ? raw : raw.trim();
+  if (text.length === 0 || text.length > 5) return Number.NaN;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (!(c >= 0 && c <= 9)) return Number.NaN;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;

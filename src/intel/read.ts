@@ -12,11 +12,11 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { canonicalise, EMPTY } from './canonical.js';
 import { type IndicatorFilter, indicatorPredicate } from './filter.js';
-import { IndicatorMerger } from './merge.js';
 import { ACCEPTED_FORMATS, type Detected, detectFromPeek, jsonReaderFor } from './readers/detect.js';
 import { plainListReader, textReader } from './readers/text.js';
 import { threatFoxCsvReader } from './readers/threatfox-csv.js';
 import { InputError, type LineReader, type ReaderSink } from './readers/types.js';
+import { IndicatorStore } from './store/indicator-store.js';
 import { excerpt } from './strings.js';
 import type { Indicator, IndicatorCandidate, ReadResult, Rejection } from './types.js';
 import { flagsFor } from './warninglists/index.js';
@@ -44,9 +44,31 @@ export interface ReadSummary extends ReadResult {
 
 const PEEK_BYTES = 4096;
 
+/**
+ * A read whose indicators are built one at a time as they are iterated (flagged and filtered on
+ * the way), instead of all at once: for feeds of millions of rows whose consumer writes each
+ * indicator out (CSV, JSON lines) and need not hold them all. Each iteration builds fresh objects.
+ */
+export interface LazyReadSummary extends Omit<ReadSummary, 'indicators'> {
+  indicators: Iterable<Indicator>;
+  /** Distinct indicators after merging, before the filters. */
+  merged: number;
+}
+
 /** Reads, canonicalises, merges, flags and filters indicators from files (`-` is stdin). */
 export async function readIndicators(inputs: string[], options: ReadOptions = {}): Promise<ReadSummary> {
-  const session = new ReadSession(options);
+  return (await readInto(new ReadSession(options), inputs, options)).finish();
+}
+
+/** readIndicators, with the indicators materialised lazily (see LazyReadSummary). */
+export async function readIndicatorsLazy(
+  inputs: string[],
+  options: ReadOptions = {},
+): Promise<LazyReadSummary> {
+  return (await readInto(new ReadSession(options), inputs, options)).finishLazy();
+}
+
+async function readInto(session: ReadSession, inputs: string[], options: ReadOptions): Promise<ReadSession> {
   for (const input of inputs) {
     try {
       const resolved = await options.resolveInput?.(input);
@@ -60,7 +82,7 @@ export async function readIndicators(inputs: string[], options: ReadOptions = {}
       session.errors.push(describeError(input, err));
     }
   }
-  return session.finish();
+  return session;
 }
 
 /** Same pipeline for text already in memory (a live feed response, a pasted report). */
@@ -107,7 +129,7 @@ function describeError(input: string, err: unknown): string {
 
 class ReadSession {
   readonly errors: string[] = [];
-  private readonly merger = new IndicatorMerger();
+  private readonly merger = new IndicatorStore();
   private readonly rejected: Rejection[] = [];
   private rejectedTotal = 0;
   private readonly formats: { input: string; format: string }[] = [];
@@ -191,20 +213,29 @@ class ReadSession {
   }
 
   finish(): ReadSummary {
-    const keep = indicatorPredicate(this.options);
-    const indicators: Indicator[] = [];
-    for (const indicator of this.merger.indicators()) {
-      const flags = flagsFor(indicator);
-      indicator.flags = flags.length === 0 ? EMPTY : flags;
-      if (keep(indicator)) indicators.push(indicator);
-    }
+    const { merged: _, ...rest } = this.finishLazy();
+    return { ...rest, indicators: [...this.flagged()] };
+  }
+
+  finishLazy(): LazyReadSummary {
     return {
-      indicators,
+      indicators: { [Symbol.iterator]: () => this.flagged() },
+      merged: this.merger.size,
       rejected: this.rejected,
       rejectedTotal: this.rejectedTotal,
       errors: this.errors,
       formats: this.formats,
     };
+  }
+
+  /** The merged indicators, materialised one at a time, flagged, and filtered. */
+  private *flagged(): Generator<Indicator> {
+    const keep = indicatorPredicate(this.options);
+    for (const indicator of this.merger) {
+      const flags = flagsFor(indicator);
+      indicator.flags = flags.length === 0 ? EMPTY : flags;
+      if (keep(indicator)) yield indicator;
+    }
   }
 }
 

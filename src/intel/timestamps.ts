@@ -30,27 +30,64 @@ export function toIsoUtc(raw: unknown): string | null {
 function threatFoxFast(text: string): string | null | undefined {
   const n = text.length;
   if (n !== 19 && !(n === 23 && text.endsWith(' UTC'))) return undefined;
-  for (let i = 0; i < 19; i++) {
-    const c = text.charCodeAt(i);
-    const expected = i === 4 || i === 7 ? 45 : i === 10 ? 32 : i === 13 || i === 16 ? 58 : -1;
-    if (expected === -1 ? c < 48 || c > 57 : c !== expected) return undefined;
-  }
+  if (
+    text.charCodeAt(4) !== 45 /* - */ ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 32 /* space */ ||
+    text.charCodeAt(13) !== 58 /* : */ ||
+    text.charCodeAt(16) !== 58
+  )
+    return undefined;
+  // digits() is NaN unless every character is a digit; NaN fails every range check below.
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (Number.isNaN(year + month + day + hour + minute + second)) return undefined;
+  if (!inRange(year, month, day, hour, minute, second)) return null;
   // join() builds a flat string; a template would keep a tree of pieces alive per timestamp.
-  return validated([text.slice(0, 10), 'T', text.slice(11, 19), 'Z'].join(''));
+  return [text.slice(0, 10), 'T', text.slice(11, 19), 'Z'].join('');
 }
 
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Checks `YYYY-MM-DDTHH:MM:SSZ` field ranges (Date.parse would accept 2026-02-31). */
 function validated(iso: string): string | null {
-  const year = Number(iso.slice(0, 4));
-  const month = Number(iso.slice(5, 7));
-  const day = Number(iso.slice(8, 10));
-  if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1]) return null;
-  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return null;
-  if (Number(iso.slice(11, 13)) > 23 || Number(iso.slice(14, 16)) > 59 || Number(iso.slice(17, 19)) > 59)
-    return null;
-  return iso;
+  const ok = inRange(
+    digits(iso, 0, 4),
+    digits(iso, 5, 2),
+    digits(iso, 8, 2),
+    digits(iso, 11, 2),
+    digits(iso, 14, 2),
+    digits(iso, 17, 2),
+  );
+  return ok ? iso : null;
+}
+
+function inRange(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): boolean {
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= DAYS[month - 1])) return false;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return false;
+  return hour <= 23 && minute <= 59 && second <= 59;
+}
+
+/** The decimal number in `s[start, start + count)` (NaN if a character is not a digit). */
+export function digits(s: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (!(c >= 0 && c <= 9)) return Number.NaN;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 function fromMillis(ms: number): string | null {

@@ -1,0 +1,120 @@
+import { digits } from '../timestamps.js';
+
+/**
+ * Building blocks of the columnar indicator store: growable typed columns, a string table and an
+ * identity table for shared lists, and a compact timestamp encoding.
+ */
+
+/** A typed-array column that doubles when full. */
+export class Column<T extends Uint8Array | Int8Array | Int32Array | Uint32Array> {
+  data: T;
+  constructor(private readonly make: (length: number) => T) {
+    this.data = make(1024);
+  }
+
+  /** Makes room for index `i` (callers append one row at a time). */
+  ensure(i: number): void {
+    if (i < this.data.length) return;
+    const grown = this.make(this.data.length * 2);
+    grown.set(this.data);
+    this.data = grown;
+  }
+}
+
+/**
+ * Distinct strings by number; 0 is reserved for null. Used for the few distinct values that repeat
+ * on every row of a feed (family names, threat types, reporters, input files).
+ */
+export class StringTable {
+  private readonly ids = new Map<string, number>();
+  private readonly strings: (string | null)[] = [null];
+
+  id(s: string | null | undefined): number {
+    if (s === null || s === undefined) return 0;
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+
+  get(id: number): string | null {
+    return this.strings[id];
+  }
+}
+
+/**
+ * Lists (tags, family ids, aliases) by number, keyed by the list object itself: readers hand out
+ * one cached array per distinct feed spelling, so a million rows share a handful of entries. The
+ * materialised indicators get those same arrays back, which the model already treats as immutable.
+ */
+export class ListTable {
+  private readonly ids = new Map<readonly string[], number>();
+  private readonly lists: string[][] = [];
+
+  id(list: string[]): number {
+    let id = this.ids.get(list);
+    if (id === undefined) {
+      id = this.lists.length;
+      this.lists.push(list);
+      this.ids.set(list, id);
+    }
+    return id;
+  }
+
+  get(id: number): string[] {
+    return this.lists[id];
+  }
+}
+
+/** isoToSeconds's answer for text outside its encoding. */
+export const OTHER_TIME = -1;
+
+/**
+ * `YYYY-MM-DDTHH:MM:SSZ` (what toIsoUtc produces) → seconds since 1970, or OTHER_TIME for any
+ * other text or an instant outside 1970–2106. Field ranges were validated by toIsoUtc.
+ */
+export function isoToSeconds(iso: string): number {
+  if (iso.length !== 20 || iso.charCodeAt(10) !== 84 /* T */ || iso.charCodeAt(19) !== 90 /* Z */)
+    return OTHER_TIME;
+  const year = digits(iso, 0, 4);
+  if (year < 1970 || year > 2105) return OTHER_TIME;
+  const ms = Date.UTC(
+    year,
+    digits(iso, 5, 2) - 1,
+    digits(iso, 8, 2),
+    digits(iso, 11, 2),
+    digits(iso, 14, 2),
+    digits(iso, 17, 2),
+  );
+  return Number.isFinite(ms) ? ms / 1000 : OTHER_TIME;
+}
+
+const SECONDS_PER_DAY = 86_400;
+/**
+ * `YYYY-MM-DDT` by day number and `HH:MM:SSZ` by second of the day, each built once: a feed spans
+ * few days, Date#toISOString is slow at a million calls, and an ISO string made of these two
+ * shared pieces costs one small cons cell instead of a tree of template parts.
+ */
+const dayPrefixes = new Map<number, string>();
+const timesOfDay: string[] = [];
+
+/** Inverse of isoToSeconds for an encoded instant. */
+export function secondsToIso(seconds: number): string {
+  const day = Math.floor(seconds / SECONDS_PER_DAY);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    prefix = new Date(day * SECONDS_PER_DAY * 1000).toISOString().slice(0, 11);
+    if (dayPrefixes.size > 100_000) dayPrefixes.clear();
+    dayPrefixes.set(day, prefix);
+  }
+  const time = seconds - day * SECONDS_PER_DAY;
+  let suffix = timesOfDay[time];
+  if (suffix === undefined) {
+    suffix = `${new Date(time * 1000).toISOString().slice(11, 19)}Z`;
+    timesOfDay[time] = suffix;
+  }
+  return prefix + suffix;
+}
