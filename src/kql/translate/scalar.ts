@@ -299,9 +299,24 @@ export function toStringSql(expr: SqlExpr): string {
       return `COALESCE(json_extract_string(${jsonSql(expr)}, '$'), '')`;
     case 'bool':
       return `COALESCE(CASE WHEN ${expr.sql} THEN 'true' ELSE 'false' END, '')`;
+    case 'real':
+    case 'decimal':
+      // Kusto prints whole reals without a fraction: tostring(1.0) is "1".
+      return `COALESCE(CASE WHEN ${expr.sql} = trunc(${expr.sql}) AND abs(${expr.sql}) < 1e15 THEN CAST(CAST(${expr.sql} AS BIGINT) AS VARCHAR) ELSE CAST(${expr.sql} AS VARCHAR) END, '')`;
+    case 'timespan':
+      return `COALESCE(${timespanText(expr.sql)}, '')`;
     default:
       return `COALESCE(CAST(${expr.sql} AS VARCHAR), '')`;
   }
+}
+
+/** Kusto's timespan text `[-][d.]hh:mm:ss[.fffffff]`. */
+function timespanText(sql: string): string {
+  const us = `epoch_us(${sql})`;
+  const a = `abs(${us})`;
+  const rem = `(${a} % 86400000000)`;
+  const two = (v: string) => `lpad(CAST(${v} AS VARCHAR), 2, '0')`;
+  return `(CASE WHEN ${us} < 0 THEN '-' ELSE '' END || CASE WHEN ${a} >= 86400000000 THEN CAST(${a} // 86400000000 AS VARCHAR) || '.' ELSE '' END || ${two(`${rem} // 3600000000`)} || ':' || ${two(`(${rem} // 60000000) % 60`)} || ':' || ${two(`(${rem} // 1000000) % 60`)} || CASE WHEN ${rem} % 1000000 > 0 THEN '.' || lpad(CAST((${rem} % 1000000) * 10 AS VARCHAR), 7, '0') ELSE '' END)`;
 }
 
 /** A dynamic value as DuckDB JSON (lists are converted). */
