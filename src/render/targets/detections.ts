@@ -6,6 +6,7 @@
  */
 
 import { exclusionApplies } from '../../hunts/exclusions.js';
+import { uuidV5 } from '../../hunts/ids.js';
 import { HUNT_TABLES } from '../../hunts/profiles.js';
 import type {
   Condition,
@@ -17,7 +18,6 @@ import type {
 } from '../../hunts/types.js';
 import type { Indicator } from '../../intel/types.js';
 import { indicatorKey, slugify, sortIndicators } from './indicator-facts.js';
-import { uuidV5 } from './stable-id.js';
 import type { TargetNote } from './types.js';
 
 export interface Detection {

@@ -3,6 +3,8 @@
  * documents it reads, as NDJSON for import — the scalable form for large IOC sets. ES|QL `==` is
  * case-sensitive, so names are compared through TO_LOWER; values go through `esqlString`.
  */
+
+import { uuidV5 } from '../../hunts/ids.js';
 import type { Condition, Hunt } from '../../hunts/types.js';
 import type { Indicator } from '../../intel/types.js';
 import type { LogicalField } from '../../schemas/fields.js';
@@ -24,7 +26,6 @@ import {
   parseLookback,
   slugify,
 } from './indicator-facts.js';
-import { uuidV5 } from './stable-id.js';
 import type { TargetContext, TargetFile, TargetNote, TargetOutput } from './types.js';
 
 const STRING_ESCAPES: Record<string, string> = {

@@ -3,11 +3,12 @@
  * ip-dst / ip-dst|port / domain / url / md5 / sha1 / sha256 / email-src, category and to_ids —
  * a `misp-galaxy:malpedia` tag for the family and flag tags. JSON serialisation does the quoting; tag values go through `mispTagValue`.
  */
+
+import { uuidV5 } from '../../hunts/ids.js';
 import type { Hunt } from '../../hunts/types.js';
 import type { Indicator } from '../../intel/types.js';
 import { allIndicators, huntsByIndicator } from './detections.js';
 import { flagSummary, indicatorKey, isoDate, slugify } from './indicator-facts.js';
-import { uuidV5 } from './stable-id.js';
 import type { TargetContext, TargetOutput } from './types.js';
 
 /** A machine-tag value (`ns:predicate="value"`): no double quotes or line breaks inside. */

@@ -5,6 +5,7 @@
  * YAML serializer, which re-parses to the same strings.
  */
 import { stringify } from 'yaml';
+import { uuidV5 } from '../../hunts/ids.js';
 import type { Condition, ConditionOperator, Hunt } from '../../hunts/types.js';
 import type { Indicator } from '../../intel/types.js';
 import type { LogicalField } from '../../schemas/fields.js';
@@ -27,7 +28,6 @@ import {
   tacticSlug,
   techniqueSlug,
 } from './indicator-facts.js';
-import { uuidV5 } from './stable-id.js';
 import type { TargetContext, TargetNote, TargetOutput } from './types.js';
 
 /**

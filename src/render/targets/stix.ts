@@ -5,11 +5,12 @@
  * feed, so regenerating from the same feed yields the same objects (no churn in Sentinel's TI).
  * Pattern values go through `stixString`.
  */
+
+import { uuidV5 } from '../../hunts/ids.js';
 import type { Hunt } from '../../hunts/types.js';
 import type { Indicator, IndicatorType } from '../../intel/types.js';
 import { allIndicators, huntsByIndicator } from './detections.js';
 import { flagSummary, indicatorKey, indicatorLabel, slugify, tacticSlug } from './indicator-facts.js';
-import { uuidV5 } from './stable-id.js';
 import type { TargetContext, TargetOutput } from './types.js';
 
 /** A STIX patterning string literal: single-quoted, `\` and `'` backslash-escaped. */
