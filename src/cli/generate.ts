@@ -3,6 +3,7 @@ import { generateFromIndicators } from '../generate/generate.js';
 import { writeGenerated } from '../generate/write.js';
 import type { Platform } from '../hunts/datasources.js';
 import { validateKql } from '../kql/validate.js';
+import { kqlTimespan } from '../render/kql/literal.js';
 import { isTargetName, TARGETS, type TargetName } from '../render/targets/index.js';
 import { parseCommandArgs, parseDuration } from './args.js';
 import { type Command, UsageError } from './command.js';
@@ -60,7 +61,7 @@ export const generateCommand: Command = {
     });
     const out = values.out as string | undefined;
     if (!out) throw new UsageError('-o <dir> is required');
-    const lookback = kqlTimespan(values.lookback as string);
+    const lookback = kqlTimespan(parseDuration(values.lookback as string, '--lookback'));
     const { platforms, targets } = parseTargets(values.targets as string);
 
     const read = await readInputs('generate', positionals, indicatorFilter(values, true));
@@ -115,13 +116,4 @@ function parseTargets(text: string): { platforms: Platform[]; targets: TargetNam
       );
   }
   return { platforms, targets };
-}
-
-/** `14d` → `14d`; `2w` → `14d`: KQL has no week unit. */
-function kqlTimespan(text: string): string {
-  const ms = parseDuration(text, '--lookback');
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  throw new UsageError('--lookback: use whole minutes, hours or days');
 }

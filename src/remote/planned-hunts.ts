@@ -6,6 +6,7 @@
 import { UserFacingError } from '../cli/command.js';
 import { generateFromIndicators } from '../generate/generate.js';
 import { readIndicators } from '../intel/read.js';
+import { kqlTimespan } from '../render/kql/literal.js';
 import type { RemoteHunt } from './findings.js';
 import type { HuntSourceOptions } from './hunt-source.js';
 import { isThreatFoxInput, resolveThreatFoxInput } from './threatfox-input.js';
@@ -27,12 +28,4 @@ export async function planRemoteHunts(inputs: string[], options: HuntSourceOptio
     indicators: q.hunt.indicators,
     connectors: q.hunt.connectors.map((c) => c.connectorId),
   }));
-}
-
-/** Milliseconds as the coarsest exact KQL timespan: `14d`, `36h`, `90m`. */
-export function kqlTimespan(ms: number): string {
-  const minutes = Math.max(1, Math.round(ms / 60_000));
-  if (minutes % 1440 === 0) return `${minutes / 1440}d`;
-  if (minutes % 60 === 0) return `${minutes / 60}h`;
-  return `${minutes}m`;
 }

@@ -25,3 +25,11 @@ export function kqlIdentifier(name: string): string {
   if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return name;
   return `['${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
 }
+
+/** Milliseconds as the coarsest exact KQL timespan: `14d`, `36h`, `90m` (KQL has no week unit). */
+export function kqlTimespan(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes % 1440 === 0) return `${minutes / 1440}d`;
+  if (minutes % 60 === 0) return `${minutes / 60}h`;
+  return `${minutes}m`;
+}
