@@ -10,9 +10,20 @@
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -146,19 +157,53 @@ async function child(kind: string): Promise<void> {
   );
 }
 
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * This script and the intel modules as plain JavaScript in a scratch folder (data and
+ * node_modules linked), so that the measured processes run code as the package ships it
+ * (compiled), not through tsx, whose loader thread alone adds ~40 MB of RSS to each process.
+ * `BENCH_TSX=1` runs the children through tsx instead.
+ */
+async function compiled(): Promise<string> {
+  const ts = (await import('typescript')).default;
+  const root = join(tmpdir(), 'huntforge-bench-intel-js');
+  rmSync(root, { recursive: true, force: true });
+  const sources = ['bench/intel.ts', 'src/paths.ts'];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(repo, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (path.endsWith('.ts')) sources.push(path);
+    }
+  };
+  walk('src/intel');
+  for (const source of sources) {
+    const out = join(root, source.replace(/\.ts$/, '.js'));
+    mkdirSync(dirname(out), { recursive: true });
+    const js = ts.transpileModule(readFileSync(join(repo, source), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
+    writeFileSync(out, js);
+  }
+  symlinkSync(join(repo, 'data'), join(root, 'data'));
+  symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'));
+  writeFileSync(join(root, 'package.json'), '{"type":"module"}\n');
+  return join(root, 'bench', 'intel.js');
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') return child(process.argv[3]);
   await generate();
   const sizeMb = statSync(file).size / 1048576;
+  const viaTsx = process.env.BENCH_TSX === '1';
+  const script = viaTsx ? fileURLToPath(import.meta.url) : await compiled();
   const run = (kind: string) => {
-    const r = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', kind],
-      {
-        encoding: 'utf8',
-        maxBuffer: 1 << 20,
-      },
-    );
+    const r = spawnSync(process.execPath, [...(viaTsx ? ['--import', 'tsx'] : []), script, '--child', kind], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+      env: { ...process.env, BENCH_ROWS: String(ROWS) },
+    });
     if (r.status !== 0) throw new Error(`${kind} failed: ${r.stderr}`);
     return JSON.parse(r.stdout) as { seconds: number; cpuSeconds: number; count: number; maxRssMb: number };
   };
@@ -170,6 +215,9 @@ async function main(): Promise<void> {
   const line = (name: string, r: typeof intel) =>
     `${name}: ${r.seconds.toFixed(2)} s wall (${rate(r.seconds)} rows/s), ${r.cpuSeconds.toFixed(2)} s CPU (${rate(r.cpuSeconds)} rows/CPU-s), peak RSS ${r.maxRssMb.toFixed(0)} MB`;
   console.log(`input: ${ROWS.toLocaleString('en')} ThreatFox CSV rows, ${sizeMb.toFixed(0)} MB (${file})`);
+  console.log(
+    `children run ${viaTsx ? 'TypeScript through tsx' : 'compiled JavaScript (BENCH_TSX=1: through tsx)'}`,
+  );
   console.log(line('baseline (readline line split)', baseline));
   console.log(
     `${line('readIndicatorsLazy (parse+canonicalise+merge+flag, iterated)', intel)}, ${intel.count.toLocaleString('en')} indicators`,

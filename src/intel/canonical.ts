@@ -103,11 +103,15 @@ export function canonicalPort(raw: string | number): Canonical<number> {
   return ok(n);
 }
 
+function isDigit(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
 /** 1–5 decimal digits (surrounding whitespace allowed) as a number; NaN for anything else. */
 function decimalPort(raw: string): number {
   // trim() only when an end is not a digit (it is the slow part on a million rows).
-  const digitAt = (i: number) => raw.charCodeAt(i) >= 48 && raw.charCodeAt(i) <= 57;
-  const text = raw.length > 0 && digitAt(0) && digitAt(raw.length - 1) ? raw : raw.trim();
+  const text = raw.length > 0 && isDigit(raw, 0) && isDigit(raw, raw.length - 1) ? raw : raw.trim();
   if (text.length === 0 || text.length > 5) return Number.NaN;
   let n = 0;
   for (let i = 0; i < text.length; i++) {

@@ -13,7 +13,7 @@
 import { LineSource } from '../source.js';
 import { INDICATOR_TYPES, type Indicator, type IndicatorType, type Source } from '../types.js';
 import { AttributionTable } from './attribution-table.js';
-import { Column, StringTable } from './columns.js';
+import { Column } from './columns.js';
 import { StringArena } from './string-arena.js';
 import { TimeColumn } from './time-column.js';
 
@@ -44,15 +44,13 @@ export class IndicatorStore {
 
   private readonly attributions = new AttributionTable();
   private readonly attribution = new Column((n) => new Int32Array(n));
-  /** Reporters. */
-  private readonly names = new StringTable();
 
   // First source of each row. A LineSource is stored as (file+format, line, reference, reporter) and
   // rebuilt on demand; any other Source object is kept as it is (record formats are small).
   private readonly sourceFile = new Column((n) => new Int32Array(n));
   private readonly sourceLine = new Column((n) => new Int32Array(n));
-  private readonly reporter = new Column((n) => new Int32Array(n));
-  private readonly sourceFiles: { file: string; format: string }[] = [];
+  /** Input file, format and reporter of LineSources: one entry per distinct triple. */
+  private readonly sourceFiles: { file: string; format: string; reporter: string | undefined }[] = [];
   private readonly sourceFileIds = new Map<string, number>();
   private readonly objectSources = new Map<number, Source>();
   /** Sources beyond the first, in merge order (only rows seen more than once). */
@@ -65,7 +63,6 @@ export class IndicatorStore {
     this.attribution,
     this.sourceFile,
     this.sourceLine,
-    this.reporter,
     this.hostOf,
     this.referenceOf,
   ];
@@ -128,27 +125,28 @@ export class IndicatorStore {
       this.sourceFile.data[row] = this.sourceFileId(source);
       this.sourceLine.data[row] = source.line;
       if (source.reference !== undefined) this.referenceOf.data[row] = this.references.add(source.reference);
-      this.reporter.data[row] = this.names.id(source.reporter);
     } else {
       this.sourceFile.data[row] = NO_NUMBER;
       if (source !== undefined) this.objectSources.set(row, source);
     }
   }
 
-  private lastSourceFile: { file: string; format: string; id: number } | null = null;
+  private lastSourceFile = -1;
 
-  /** Number of an input's (file, format) pair; consecutive rows come from the same input. */
+  /** Number of a LineSource's (file, format, reporter); consecutive rows mostly share theirs. */
   private sourceFileId(source: LineSource): number {
-    const last = this.lastSourceFile;
-    if (last !== null && last.file === source.file && last.format === source.format) return last.id;
-    const key = `${source.format}\n${source.file}`;
+    const { file, format, reporter } = source;
+    const last = this.sourceFiles[this.lastSourceFile];
+    if (last !== undefined && last.file === file && last.format === format && last.reporter === reporter)
+      return this.lastSourceFile;
+    const key = JSON.stringify([format, file, reporter ?? null, reporter === undefined]);
     let id = this.sourceFileIds.get(key);
     if (id === undefined) {
       id = this.sourceFiles.length;
-      this.sourceFiles.push({ file: source.file, format: source.format });
+      this.sourceFiles.push({ file, format, reporter });
       this.sourceFileIds.set(key, id);
     }
-    this.lastSourceFile = { file: source.file, format: source.format, id };
+    this.lastSourceFile = id;
     return id;
   }
 
@@ -206,8 +204,7 @@ export class IndicatorStore {
     const out: Source[] = [];
     const file = this.sourceFile.data[row];
     if (file !== NO_NUMBER) {
-      const { file: name, format } = this.sourceFiles[file];
-      const reporter = this.names.get(this.reporter.data[row]) ?? undefined;
+      const { file: name, format, reporter } = this.sourceFiles[file];
       const ref = this.referenceOf.data[row];
       const reference = ref === NO_NUMBER ? undefined : this.references.get(ref);
       out.push(new LineSource(name, format, this.sourceLine.data[row], reference, reporter));
