@@ -6,6 +6,8 @@
  * and only the merged indicators stay in memory. JSON formats are parsed whole, up to a cap.
  * Gzip-compressed inputs are recognised by their magic bytes and decompressed on the fly.
  */
+
+import { isAscii } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -209,7 +211,7 @@ class ReadSession {
           ? plainListReader(sink)
           : textReader(sink, { html: detected.html, email: detected.email });
     this.formats.push({ input: name, format: detected.format });
-    await feedLines(chunks, decoder, reader, sink, this.options.maxLineLength ?? 1 << 20);
+    await feedLines(chunks, decoder, !utf16, reader, sink, this.options.maxLineLength ?? 1 << 20);
   }
 
   finish(): ReadSummary {
@@ -272,6 +274,7 @@ async function readAll(
 async function feedLines(
   chunks: AsyncIterable<Buffer>,
   decoder: StringDecoder,
+  utf8: boolean,
   reader: LineReader,
   sink: ReaderSink,
   maxLineLength: number,
@@ -314,7 +317,14 @@ async function feedLines(
       carry = '';
     }
   };
-  for await (const chunk of chunks) consume(carry + decoder.write(chunk));
+  // Pure-ASCII chunks of UTF-8 input decode as latin1, which needs no validation. The decoder
+  // takes over for good at the first chunk that is not ASCII, so it never holds a partial
+  // character when a chunk bypasses it.
+  let ascii = utf8;
+  for await (const chunk of chunks) {
+    if (ascii && !isAscii(chunk)) ascii = false;
+    consume(carry + (ascii ? chunk.toString('latin1') : decoder.write(chunk)));
+  }
   consume(carry + decoder.end());
   if (carry !== '') deliver(carry);
   reader.end();
