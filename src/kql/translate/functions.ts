@@ -2,6 +2,7 @@
 import type { KqlType } from '../../schemas/tables.js';
 import type { Context, Scope } from './context.js';
 import { ipv4NumberSql, ipv4Range, PRIVATE_IPV4_RANGES, parseIpv4Sql } from './ipv4.js';
+import { ipv6HexSql, ipv6InRangeSql, ipv6Range } from './ipv6.js';
 import type { SqlExpr } from './model.js';
 import { asString, constantOf, jsonSql, literal, scalar, toStringSql } from './scalar.js';
 import { duckType, quoteString, timestampLiteral } from './sql.js';
@@ -265,6 +266,14 @@ const DATE_PARTS: Record<string, string> = {
   millisecond: 'millisecond',
   microsecond: 'microsecond',
 };
+
+/** null for text that is not an IPv6 address (as Kusto), else whether any range holds it. */
+function ipv6Test(ipSql: string, ranges: { hex: string; prefix: number }[]): SqlExpr {
+  const inAny = ranges.length ? ranges.map((r) => ipv6InRangeSql('v6hex', r)).join(' OR ') : 'false';
+  return bool(
+    `list_transform([${ipv6HexSql(ipSql)}], v6hex -> CASE WHEN v6hex IS NULL THEN NULL ELSE (${inAny}) END)[1]`,
+  );
+}
 
 const DATE_ADD_UNITS: Record<string, string> = {
   year: 'to_years',
@@ -580,6 +589,26 @@ const FUNCTIONS: Record<string, Translator> = {
       return ipv4InRange(ip, bounds);
     });
     return bool(tests.length ? `(${tests.join(' OR ')})` : 'false');
+  },
+  ipv6_is_in_range: (c) => {
+    arity(c, 2);
+    const range = constArg(c, 1, 'range');
+    const bounds = typeof range === 'string' ? ipv6Range(range) : undefined;
+    if (!bounds) throw c.unsupported(`range '${String(range)}'`, c.args[1]);
+    return ipv6Test(asString(c.arg(0)), [bounds]);
+  },
+  ipv6_is_in_any_range: (c) => {
+    if (c.args.length < 2) throw c.unsupported('needs an address and ranges');
+    const ranges: { hex: string; prefix: number }[] = [];
+    for (let i = 1; i < c.args.length; i++) {
+      const v = constArg(c, i, 'ranges');
+      for (const r of Array.isArray(v) ? v : [v]) {
+        const bounds = typeof r === 'string' ? ipv6Range(r) : undefined;
+        if (!bounds) throw c.unsupported(`range '${String(r)}'`, c.args[i]);
+        ranges.push(bounds);
+      }
+    }
+    return ipv6Test(asString(c.arg(0)), ranges);
   },
   ipv4_is_private: (c) => {
     arity(c, 1);
