@@ -37,7 +37,7 @@ maxif, make_set, make_list, arg_max, arg_min, take_any) by keys and bin(), order
 take/limit, distinct, count, union, join (innerunique, inner, leftouter, rightouter, fullouter,
 leftanti, rightanti, leftsemi, rightsemi), lookup, mv-expand, parse, parse-where, search,
 serialize (row_number, prev, next), toscalar, materialize, the ASIM parsers _Im_Dns and
-_Im_NetworkSession (time window only); the string, term, time, dynamic, conversion and IPv4
+_Im_NetworkSession (time window only); the string, term, time, dynamic, conversion, IPv4 and IPv6
 functions of the Kusto documentation that hunts use. Anything else is refused by name.
 
 Examples:
