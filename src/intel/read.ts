@@ -296,8 +296,10 @@ async function feedLines(
       );
       return;
     }
+    // a byte-order mark (UTF-8, or UTF-16 once decoded) is not part of the first line
+    const start = lineNumber === 1 && line.charCodeAt(0) === 0xfeff ? 1 : 0;
     const end = line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
-    reader.line(end === line.length ? line : line.slice(0, end), lineNumber);
+    reader.line(start === 0 && end === line.length ? line : line.slice(start, end), lineNumber);
   };
   const consume = (text: string) => {
     let start = 0;

@@ -2,7 +2,7 @@
  * One file into its table: pick the reader for its format, create or extend the table, load, and
  * count what could not be read.
  */
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import type { HuntDatabase } from '../database.js';
 import { cefSource } from './cef-source.js';
 import type { ClassifiedFile } from './classify.js';
@@ -60,6 +60,9 @@ export async function ingestFile(
     if (!known && bundledColumnMap(file.table)) await openTable();
     return;
   }
+  // DuckDB reads UTF-16 text as no rows at all: say so instead of ingesting nothing silently
+  if (file.format !== 'parquet' && !file.gzip && (await hasUtf16Bom(file.path)))
+    throw new Error('UTF-16 text (byte-order mark at the start): convert the file to UTF-8');
 
   // a view reads its files at every query: no reject tables, and temporary files stay until close()
   const rejects: RejectTables | undefined = lazy ? undefined : rejectTables();
@@ -211,5 +214,18 @@ export async function createViews(
         `SELECT ${columns.map((c) => `NULL::${c.type} AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`,
       );
     await db.run(`CREATE OR REPLACE VIEW ${quoteIdent(table.name)} AS ${parts.join(' UNION ALL ')}`);
+  }
+}
+
+async function hasUtf16Bom(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return (
+      bytesRead === 2 &&
+      ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff))
+    );
+  } finally {
+    await handle.close();
   }
 }

@@ -58,6 +58,8 @@ export async function findBadJsonLines(
       const value: unknown = JSON.parse(text);
       if (typeof value !== 'object' || value === null || Array.isArray(value)) reason = 'not a JSON object';
       else if (Object.keys(value).length === 0) reason = 'empty JSON object';
+      // the decoder turned bytes that are not UTF-8 into U+FFFD; DuckDB rejects such a line
+      else if (text.includes('\uFFFD')) reason = 'not valid UTF-8';
     } catch (err) {
       reason = `invalid JSON: ${(err as Error).message}`;
     }
