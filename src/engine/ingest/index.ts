@@ -83,9 +83,16 @@ export async function ingestLogs(
         fileFraction = fraction;
         progress(index, file.size * fraction);
       };
+      // in a database file, a file's rows and its ledger entry commit together: a run killed halfway
+      // leaves each file either fully ingested and recorded, or absent (and ingested again on rerun)
+      if (db.path) await db.run('BEGIN TRANSACTION');
       await ingestFile(context, file, index, entry, onFraction);
-      if (db.path) await recordIngested(db, file, file.table, entry.rows);
+      if (db.path) {
+        await recordIngested(db, file, file.table, entry.rows);
+        await db.run('COMMIT');
+      }
     } catch (err) {
+      if (db.path) await db.run('ROLLBACK').catch(() => undefined);
       // a file DuckDB cannot read at all (corrupt gzip, broken JSON array) is reported, the rest goes on
       const reason = firstLine((err as Error).message);
       entry.malformed += 1;
