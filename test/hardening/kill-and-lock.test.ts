@@ -4,7 +4,9 @@
  *   that opens, whose tables are queryable and hold exactly the rows of the files its ledger records;
  *   running the same command again completes with every table holding each file's rows once;
  * - two `huntforge hunt` processes on the same --db: one finishes, the other stops with the clear
- *   "in use by another process" message and exit code 2, and the file is intact afterwards.
+ *   "in use by another process" message and exit code 2, and the file is intact afterwards;
+ * - a process rewriting an output file with writeFileAtomic, read while it writes and then killed,
+ *   never leaves half a file.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -14,6 +16,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -166,4 +169,38 @@ test('two hunts on the same --db: one completes, the other gets the lock message
   assert.doesNotMatch(loser.stderr, /at .*\.ts:\d+/, 'a stack trace instead of a message');
   const state = await inspect(db);
   assert.deepEqual(state.tables, expected);
+});
+
+test('an output file written with writeFileAtomic is whole after a SIGKILL at any moment', async () => {
+  const target = join(work, 'out', 'report.md');
+  const size = 8 * 1024 * 1024;
+  // rewrites the file again and again, alternating two contents of the same size
+  const writer = spawn(
+    process.execPath,
+    [
+      '--import',
+      TSX,
+      '-e',
+      `import('./src/io/atomic.ts').then(async ({ writeFileAtomic }) => {
+         for (let i = 0; ; i++) {
+           await writeFileAtomic(${JSON.stringify(target)}, (i % 2 ? 'B' : 'A').repeat(${size}));
+           if (i === 0) process.stdout.write('first\\n');
+         }
+       })`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise((resolve) => writer.once('exit', resolve));
+  await new Promise((resolve) => writer.stdout!.once('data', resolve));
+  for (const delayMs of [37, 91]) {
+    await sleep(delayMs);
+    const content = readFileSync(target, 'latin1');
+    assert.equal(content.length, size);
+    assert.ok(/^(A+|B+)$/.test(content), 'a half-written file');
+  }
+  writer.kill('SIGKILL');
+  await exited;
+  const content = readFileSync(target, 'latin1');
+  assert.equal(content.length, size, 'the file is whole after the kill');
+  assert.ok(content === 'A'.repeat(size) || content === 'B'.repeat(size));
 });
