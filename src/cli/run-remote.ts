@@ -32,13 +32,25 @@ Options:
   --json                {"findings":[…],"summary":{…},"warnings":[…]}
   --fail-on-findings    exit 1 when anything was found
 
+Exit codes: 0 done; 1 findings with --fail-on-findings; 2 errors (nothing ran);
+  3 a partial run: some hunts did not complete because of a fault (timeout, dropped connection,
+  malformed reply, server error, expired token). Each is listed with status "failed" and its
+  message (in --json under summary.hunts, and named in warnings), and the findings of the hunts
+  that did complete are all reported. Hunts the service refused as queries (HTTP 400, e.g. a
+  table the workspace lacks) are listed as failed too but do not make the run partial.
+
 Credentials: HUNTFORGE_ACCESS_TOKEN (a bearer token for the service), else the Azure sign-in
 found by DefaultAzureCredential (az login, managed identity, environment service principal).
+A token that expires mid-run (401 invalid_token) is refreshed once through the Azure sign-in;
+HUNTFORGE_ACCESS_TOKEN cannot be refreshed, so the hunts left are reported as not completed.
 
 Example:
   huntforge run --workspace 0b0c…e1 --query 'DnsEvents | where Name has "theponzu.com" | extend MatchedIndicator = "theponzu.com"'
   huntforge run --check --workspace 0b0c…e1 --table DnsEvents --table CommonSecurityLog
 `;
+
+/** Some hunts did not complete; the findings of those that did are reported. */
+export const PARTIAL_RUN_EXIT = 3;
 
 export const runCommand: Command = {
   name: 'run',
@@ -93,6 +105,13 @@ export const runCommand: Command = {
             `${f.timestamp ?? '-'}  ${f.table}  ${f.indicator || '-'}${f.indicatorPort != null ? `:${f.indicatorPort}` : ''}  host=${f.host ?? '-'}  user=${f.user ?? '-'}\n`,
           );
         process.stdout.write(`${result.findings.length} findings on ${target.label}\n`);
+      }
+      if (result.incomplete.length > 0) {
+        if (json)
+          process.stderr.write(
+            `warning: partial run: ${result.incomplete.length} of ${result.summary.hunts.length} hunts did not complete (${result.incomplete.join(', ')})\n`,
+          );
+        return PARTIAL_RUN_EXIT;
       }
       return values['fail-on-findings'] && result.findings.length > 0 ? 1 : 0;
     } catch (err) {

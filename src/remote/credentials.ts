@@ -26,6 +26,11 @@ export interface TokenOptions {
   now?: () => number;
 }
 
+/** No usable credential: sign-in failed, or a token was rejected and cannot be refreshed. */
+export class CredentialError extends UserFacingError {
+  override name = 'CredentialError';
+}
+
 /** Refresh this long before expiry so a token never lapses mid-request. */
 const EXPIRY_MARGIN_MS = 2 * 60_000;
 
@@ -42,23 +47,58 @@ export async function getAccessToken(scope: string, options: TokenOptions = {}):
   const now = (options.now ?? Date.now)();
   const cached = cache.get(scope);
   if (cached && cached.expiresOn - EXPIRY_MARGIN_MS > now) return cached.token;
+  // Hunts start together: they share one sign-in rather than asking the identity library each.
+  let pending = fetching.get(scope);
+  if (!pending) {
+    pending = fetchToken(scope, options).finally(() => fetching.delete(scope));
+    fetching.set(scope, pending);
+  }
+  return pending;
+}
 
+const fetching = new Map<string, Promise<string>>();
+
+async function fetchToken(scope: string, options: TokenOptions): Promise<string> {
   const credential = options.credential ?? (await loadDefaultCredential());
   let result: Awaited<ReturnType<TokenCredentialLike['getToken']>>;
   try {
     result = await credential.getToken(scope);
   } catch (err) {
-    throw new UserFacingError(
+    throw new CredentialError(
       redact(
         `could not get an Azure access token for ${scope}: ${firstLine(err)}. ` +
           'Sign in with `az login` (or set up a managed identity / service principal), or set HUNTFORGE_ACCESS_TOKEN.',
       ),
     );
   }
-  if (!result?.token) throw new UserFacingError(`could not get an Azure access token for ${scope}`);
+  if (!result?.token) throw new CredentialError(`could not get an Azure access token for ${scope}`);
   registerSecret(result.token);
   cache.set(scope, { token: result.token, expiresOn: result.expiresOnTimestamp });
   return result.token;
+}
+
+/**
+ * A fresh token after the service rejected `rejected` as expired or revoked (401
+ * `invalid_token`). Concurrent callers share one refresh, and a caller whose token was already
+ * replaced gets the new one without asking again. HUNTFORGE_ACCESS_TOKEN cannot be refreshed:
+ * that is a clear error naming it.
+ */
+export async function refreshAccessToken(
+  scope: string,
+  rejected: string,
+  options: TokenOptions = {},
+): Promise<string> {
+  const env = options.env ?? process.env;
+  if (env.HUNTFORGE_ACCESS_TOKEN?.trim())
+    throw new CredentialError(
+      'the service rejected HUNTFORGE_ACCESS_TOKEN as expired or invalid (401 invalid_token) and it cannot be ' +
+        'refreshed: set a new token, or unset it to sign in through Azure',
+    );
+  const cached = cache.get(scope);
+  if (cached && cached.token !== rejected) return cached.token;
+  // Forget the rejected token; a refresh already under way is shared.
+  if (!fetching.has(scope)) cache.delete(scope);
+  return getAccessToken(scope, options);
 }
 
 /** Forgets cached tokens (tests; or after a 401 to force a fresh sign-in). */

@@ -52,9 +52,20 @@ export class ServiceError extends UserFacingError {
     readonly service: string,
     readonly status: number,
     readonly code: string | null,
+    /** The 401 challenge, e.g. `Bearer error="invalid_token"` for an expired token. */
+    readonly wwwAuthenticate: string | null = null,
   ) {
     super(message);
   }
+}
+
+/** A 401 whose challenge says the bearer token expired or was revoked: a fresh token may help. */
+export function isInvalidTokenError(err: unknown): err is ServiceError {
+  return (
+    err instanceof ServiceError &&
+    err.status === 401 &&
+    /error\s*=\s*"?invalid_token"?/i.test(err.wwwAuthenticate ?? '')
+  );
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
@@ -87,7 +98,7 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
 
   for (let attempt = 0; ; attempt++) {
     const retriesLeft = attempt < policy.maxRetries;
-    let response: Response;
+    let response: Response | undefined;
     let text: string;
     try {
       response = await fetch(req.url, {
@@ -96,13 +107,14 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });
+      // The timeout covers the body too: a reply that trickles in (or stops) still ends.
       text = await response.text();
     } catch (err) {
       if (retriesLeft) {
         await sleep(backoff(attempt, policy, random));
         continue;
       }
-      throw networkError(req, err, timeoutMs, attempt + 1);
+      throw networkError(req, err, timeoutMs, attempt + 1, response?.status);
     }
 
     if (response.ok || req.acceptStatus?.includes(response.status)) {
@@ -119,7 +131,7 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
       await sleep(Math.min(wait, policy.maxDelayMs));
       continue;
     }
-    throw statusError(req, response.status, text, attempt + 1);
+    throw statusError(req, response.status, text, attempt + 1, response.headers.get('www-authenticate'));
   }
 }
 
@@ -146,7 +158,7 @@ function parseBody(req: HttpRequest, response: Response, text: string): unknown 
   } catch {
     throw new ServiceError(
       redact(
-        `${req.service}: HTTP ${response.status} but the reply is not JSON (${describeText(text)})`,
+        `${req.service}: HTTP ${response.status} but the reply is not JSON${looksTruncated(text) ? ` — it breaks off after ${text.length} characters, cut short in transit` : ''} (${describeText(text)})`,
         req.secrets,
       ),
       req.service,
@@ -156,7 +168,19 @@ function parseBody(req: HttpRequest, response: Response, text: string): unknown 
   }
 }
 
-function statusError(req: HttpRequest, status: number, text: string, attempts: number): ServiceError {
+/** JSON that starts like an object or array but does not close: cut off in transit. */
+function looksTruncated(text: string): boolean {
+  const t = text.trim();
+  return /^[[{]/.test(t) && !/[\]}]$/.test(t);
+}
+
+function statusError(
+  req: HttpRequest,
+  status: number,
+  text: string,
+  attempts: number,
+  wwwAuthenticate: string | null = null,
+): ServiceError {
   const { code, message } = extractServiceError(text);
   const hint = STATUS_HINTS[status] ?? '';
   const tried = attempts > 1 ? ` after ${attempts} attempts` : '';
@@ -166,6 +190,7 @@ function statusError(req: HttpRequest, status: number, text: string, attempts: n
     req.service,
     status,
     code,
+    wwwAuthenticate,
   );
 }
 
@@ -177,18 +202,31 @@ const STATUS_HINTS: Record<number, string> = {
   504: 'the query ran out of time: narrow the lookback or the query',
 };
 
-function networkError(req: HttpRequest, err: unknown, timeoutMs: number, attempts: number): ServiceError {
+/** `status` is set when the headers had arrived and the body then failed (reset, or too slow). */
+function networkError(
+  req: HttpRequest,
+  err: unknown,
+  timeoutMs: number,
+  attempts: number,
+  status?: number,
+): ServiceError {
   const e = err as Error & { cause?: { code?: string; message?: string } };
   const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
   const host = safeHost(req.url);
-  const reason = timedOut
-    ? `no answer from ${host} within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
-    : `could not reach ${host} (${e.cause?.code ?? e.cause?.message ?? e.message})`;
+  const within = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;
+  const cause = e.cause?.code ?? e.cause?.message ?? e.message;
+  let reason: string;
+  if (status === undefined)
+    reason = timedOut ? `no answer from ${host} within ${within}` : `could not reach ${host} (${cause})`;
+  else
+    reason = timedOut
+      ? `the reply from ${host} (HTTP ${status}) did not finish within ${within}`
+      : `the connection to ${host} dropped mid-reply (HTTP ${status}, ${cause})`;
   return new ServiceError(
     redact(`${req.service}: ${reason}${attempts > 1 ? ` after ${attempts} attempts` : ''}`, req.secrets),
     req.service,
     0,
-    timedOut ? 'Timeout' : (e.cause?.code ?? null),
+    timedOut ? 'Timeout' : status === undefined ? (e.cause?.code ?? null) : 'ConnectionReset',
   );
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Finding, HuntRunSummary } from '../engine/types.js';
 import { DEFAULT_TABLE_CONNECTORS } from './connectors.js';
+import { CredentialError } from './credentials.js';
 import { type RemoteHunt, rowsToFindings } from './findings.js';
 import { ServiceError } from './http.js';
 import { mapWithConcurrency } from './pool.js';
@@ -30,6 +31,12 @@ export interface RemoteRunResult {
   summary: HuntRunSummary;
   warnings: string[];
   tableCheck?: TableCheck;
+  /**
+   * Hunts that did not complete because of a fault — timeout, dropped connection, malformed reply,
+   * server error, rejected credential — so their findings may be missing. Hunts the service
+   * refused as queries (HTTP 400, e.g. a table the workspace lacks) are failed but not here.
+   */
+  incomplete: string[];
 }
 
 export async function runRemoteHunts(
@@ -57,8 +64,19 @@ export async function runRemoteHunts(
     for (const t of tableCheck.tables) if (!t.hasData) noData.add(t.table);
   }
 
+  // Once the credential is rejected (and could not be refreshed), hunts not yet started are not
+  // sent: each is listed as failed, and findings of the hunts that completed are kept.
+  let credentialFailure: Error | undefined;
   const limit = Math.max(1, Math.min(options.concurrency ?? target.concurrency, target.concurrency));
   const outcomes = await mapWithConcurrency(hunts, limit, async (hunt) => {
+    if (credentialFailure) {
+      const message = 'not run: the credential was rejected earlier in this run';
+      return {
+        findings: [] as Finding[],
+        status: { huntId: hunt.id, table: hunt.table, status: 'failed' as const, rows: 0, message },
+        incomplete: true,
+      };
+    }
     if (noData.has(hunt.table))
       return {
         findings: [] as Finding[],
@@ -96,24 +114,44 @@ export async function runRemoteHunts(
         },
       };
     } catch (err) {
-      // Credentials and permissions fail every hunt alike: stop with the one clear message.
-      if (err instanceof ServiceError && (err.status === 401 || err.status === 403)) throw err;
+      if (isCredentialFailure(err)) credentialFailure ??= err;
       const message = redact(err instanceof Error ? err.message : String(err));
       warnings.push(`${hunt.id}: failed — ${message}`);
       return {
         findings: [] as Finding[],
         status: { huntId: hunt.id, table: hunt.table, status: 'failed' as const, rows: 0, message },
+        incomplete: !isRefusedQuery(err),
       };
     }
   });
 
+  // Credentials and permissions fail every hunt alike: when nothing ran, stop with the one clear message.
+  if (credentialFailure && !outcomes.some((o) => o.status.status === 'ran')) throw credentialFailure;
+  const incomplete = outcomes.filter((o) => o.incomplete).map((o) => o.status.huntId);
+  if (incomplete.length)
+    warnings.push(
+      `partial run: ${incomplete.length} of ${hunts.length} hunts did not complete (${incomplete.join(', ')}); findings they would have found are missing`,
+    );
   const findings = outcomes.flatMap((o) => o.findings);
   return {
     findings,
     summary: { findings: findings.length, hunts: outcomes.map((o) => o.status) },
     warnings,
     ...(tableCheck ? { tableCheck } : {}),
+    incomplete,
   };
+}
+
+/** The service refused the query itself (HTTP 400: syntax, a missing table): a fault-free answer. */
+function isRefusedQuery(err: unknown): boolean {
+  return err instanceof ServiceError && err.status === 400;
+}
+
+function isCredentialFailure(err: unknown): err is Error {
+  return (
+    err instanceof CredentialError ||
+    (err instanceof ServiceError && (err.status === 401 || err.status === 403))
+  );
 }
 
 function connectorMap(hunts: RemoteHunt[], extra: Record<string, string[]> = {}): Record<string, string[]> {

@@ -4,9 +4,9 @@
  * care which one it is.
  */
 import { queryAdx } from './adx.js';
-import { getAccessToken, SCOPES, type TokenOptions } from './credentials.js';
+import { getAccessToken, refreshAccessToken, SCOPES, type TokenOptions } from './credentials.js';
 import { runHuntingQuery } from './defender.js';
-import type { RetryPolicy } from './http.js';
+import { isInvalidTokenError, type RetryPolicy } from './http.js';
 import { queryWorkspace } from './loganalytics.js';
 import { isoInterval, type QueryResult, type TimeRange } from './query-result.js';
 
@@ -42,6 +42,16 @@ export interface TargetOptions extends TokenOptions {
 
 export function createTarget(spec: TargetSpec, options: TargetOptions = {}): RemoteTarget {
   const common = { retry: options.retry, timeoutMs: options.timeoutMs };
+  /** Runs `call` with a token; when it expires mid-run (401 invalid_token), refreshes once and retries. */
+  const withToken = async <T>(scope: string, call: (token: string) => Promise<T>): Promise<T> => {
+    const token = await getAccessToken(scope, options);
+    try {
+      return await call(token);
+    } catch (err) {
+      if (!isInvalidTokenError(err)) throw err;
+      return call(await refreshAccessToken(scope, token, options));
+    }
+  };
   switch (spec.kind) {
     case 'log-analytics':
       return {
@@ -50,13 +60,15 @@ export function createTarget(spec: TargetSpec, options: TargetOptions = {}): Rem
         rowLimit: 500_000,
         concurrency: 5,
         timeColumn: 'TimeGenerated',
-        run: async (kql, range) =>
-          queryWorkspace(spec.workspaceId, kql, {
-            ...common,
-            endpoint: spec.endpoint,
-            timespan: isoInterval(range),
-            token: await getAccessToken(SCOPES.logAnalytics, options),
-          }),
+        run: (kql, range) =>
+          withToken(SCOPES.logAnalytics, (token) =>
+            queryWorkspace(spec.workspaceId, kql, {
+              ...common,
+              endpoint: spec.endpoint,
+              timespan: isoInterval(range),
+              token,
+            }),
+          ),
       };
     case 'adx':
       return {
@@ -65,13 +77,15 @@ export function createTarget(spec: TargetSpec, options: TargetOptions = {}): Rem
         rowLimit: 500_000,
         concurrency: 5,
         timeColumn: 'TimeGenerated',
-        run: async (kql, range) =>
-          queryAdx(spec.endpoint ?? spec.clusterUrl, spec.database, kql, {
-            ...common,
-            apiVersion: spec.apiVersion,
-            range,
-            token: await getAccessToken(SCOPES.adx(spec.clusterUrl), options),
-          }),
+        run: (kql, range) =>
+          withToken(SCOPES.adx(spec.clusterUrl), (token) =>
+            queryAdx(spec.endpoint ?? spec.clusterUrl, spec.database, kql, {
+              ...common,
+              apiVersion: spec.apiVersion,
+              range,
+              token,
+            }),
+          ),
       };
     case 'defender':
       return {
@@ -80,13 +94,15 @@ export function createTarget(spec: TargetSpec, options: TargetOptions = {}): Rem
         rowLimit: 100_000,
         concurrency: 3,
         timeColumn: 'Timestamp',
-        run: async (kql, range) =>
-          runHuntingQuery(kql, {
-            ...common,
-            endpoint: spec.endpoint,
-            timespan: isoInterval(range),
-            token: await getAccessToken(SCOPES.graph, options),
-          }),
+        run: (kql, range) =>
+          withToken(SCOPES.graph, (token) =>
+            runHuntingQuery(kql, {
+              ...common,
+              endpoint: spec.endpoint,
+              timespan: isoInterval(range),
+              token,
+            }),
+          ),
       };
   }
 }

@@ -20,6 +20,11 @@ export interface FakeKustoOptions {
   tables: FakeTables;
   rowLimit?: number;
   token?: string;
+  /**
+   * Replaces the token check: a reply answers the request instead (a refusal, an expired token,
+   * a fault), undefined lets it through to the tables.
+   */
+  intercept?: (req: RecordedRequest) => Reply | undefined;
 }
 
 function authFailure(req: RecordedRequest, expected: string): Reply | undefined {
@@ -65,7 +70,7 @@ export function startFakeLogAnalytics(options: FakeKustoOptions): Promise<Loopba
     const m = /^\/v1\/workspaces\/([^/]+)\/query$/.exec(req.path);
     if (req.method !== 'POST' || !m)
       return { status: 404, body: oneApiError('PathNotFoundError', `The requested path does not exist`) };
-    const denied = authFailure(req, expected);
+    const denied = options.intercept ? options.intercept(req) : authFailure(req, expected);
     if (denied) return denied;
     const body = req.body as { query?: string; timespan?: string } | undefined;
     if (!body?.query)
@@ -99,7 +104,7 @@ export function startFakeAdx(options: FakeKustoOptions): Promise<Loopback> {
   return startLoopback((req) => {
     const m = /^\/(v1|v2)\/rest\/query$/.exec(req.path);
     if (req.method !== 'POST' || !m) return { status: 404, body: oneApiError('NotFound', 'not found') };
-    const denied = authFailure(req, expected);
+    const denied = options.intercept ? options.intercept(req) : authFailure(req, expected);
     if (denied) return denied;
     const body = req.body as { db?: string; csl?: string; properties?: string } | undefined;
     if (body?.db !== 'SecurityLogs')
@@ -180,7 +185,7 @@ export function startFakeGraphHunting(options: FakeKustoOptions): Promise<Loopba
   return startLoopback((req) => {
     if (req.method !== 'POST' || req.path !== '/v1.0/security/runHuntingQuery')
       return { status: 404, body: oneApiError('UnknownError', 'Resource not found') };
-    const denied = authFailure(req, expected);
+    const denied = options.intercept ? options.intercept(req) : authFailure(req, expected);
     if (denied) return denied;
     const body = req.body as { Query?: string; Timespan?: string } | undefined;
     if (!body?.Query) return { status: 400, body: oneApiError('BadRequest', 'Query is required') };

@@ -26,6 +26,10 @@ export interface Reply {
   raw?: string;
   /** Wait before answering (timeouts). */
   delayMs?: number;
+  /** Send the headers and this start of the body, then destroy the socket (a reset mid-reply). */
+  resetAfter?: string;
+  /** Send the headers, then one chunk every `everyMs` until the client gives up (slow-loris). */
+  trickle?: { chunk: string; everyMs: number };
 }
 
 export type Handler = (req: RecordedRequest) => Reply | Promise<Reply>;
@@ -70,6 +74,19 @@ export async function startLoopback(handler: Handler): Promise<Loopback> {
     }
     if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
     if (res.destroyed) return;
+    if (reply.resetAfter !== undefined) {
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+      res.write(reply.resetAfter, () => res.socket?.destroy());
+      return;
+    }
+    if (reply.trickle) {
+      const { chunk, everyMs } = reply.trickle;
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+      res.flushHeaders();
+      const timer = setInterval(() => res.write(chunk), everyMs);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     const payload = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
     res.writeHead(reply.status, {
       ...(reply.raw === undefined && reply.body !== undefined ? { 'content-type': 'application/json' } : {}),
