@@ -1,6 +1,6 @@
 /**
  * The merge step in columnar form. A ThreatFox export of a million rows yields about a million
- * distinct indicators; kept as `Indicator` objects (17 fields, a sources list, a Source each) they
+ * distinct indicators; kept as `Indicator` objects (15 fields, a sources list, a Source each) they
  * cost ~420 bytes apiece and keep the garbage collector busy for seconds. Here each indicator is a
  * row number: its value (and URL host, reference) are the only per-row strings, everything else sits
  * in typed columns or tables of distinct values, and an open-addressing table of row numbers finds
@@ -45,8 +45,9 @@ export class IndicatorStore {
   private readonly attributions = new AttributionTable();
   private readonly attribution = new Column((n) => new Int32Array(n));
 
-  // First source of each row. A LineSource is stored as (file+format, line, reference, reporter) and
-  // rebuilt on demand; any other Source object is kept as it is (record formats are small).
+  // First source of each row. A LineSource is stored as a number for its (file, format, reporter),
+  // its line and its reference, and rebuilt on demand; any other Source object is kept as it is
+  // (record formats are read whole, so they are small).
   private readonly sourceFile = new Column((n) => new Int32Array(n));
   private readonly sourceLine = new Column((n) => new Int32Array(n));
   /** Input file, format and reporter of LineSources: one entry per distinct triple. */
