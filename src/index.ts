@@ -10,17 +10,30 @@ export {
   ingestLogs,
   type LogFormat,
 } from './engine/ingest/index.js';
+export { type LocalHuntOptions, type LocalHuntResult, runLocalHunts } from './engine/run-hunts.js';
 export { compileConditionSql, sqlIdentifier, sqlString } from './engine/sql/condition.js';
+export type { Finding, HuntRunSummary } from './engine/types.js';
+export { type GenerateOptions, type GenerateResult, generateFromIndicators } from './generate/generate.js';
+export { writeGenerated } from './generate/write.js';
 export { describeCondition } from './hunts/conditions.js';
 export { describeExclusion, exclusionApplies, mergeExclusions } from './hunts/exclusions.js';
+export { type HuntPlan, type PlanOptions, planHunts } from './hunts/plan.js';
 export { behaviourHunts, type FamilyProfile, loadProfiles, profilesFor } from './hunts/profiles.js';
 export { iocScenarios } from './hunts/scenarios.js';
+export type { Condition, Exclusion, Hunt, HuntKind } from './hunts/types.js';
 export { canonicalValue } from './intel/canonical.js';
 export { filterIndicators, type IndicatorFilter } from './intel/filter.js';
 export { type IndicatorJson, indicatorToJson } from './intel/json.js';
 export { IndicatorMerger, mergeIndicators } from './intel/merge.js';
 export { displayType, displayValue, indicatorsToCsv } from './intel/present.js';
-export { type ReadOptions, type ReadSummary, readIndicators, readIndicatorsFromText } from './intel/read.js';
+export {
+  type LazyReadSummary,
+  type ReadOptions,
+  type ReadSummary,
+  readIndicators,
+  readIndicatorsFromText,
+  readIndicatorsLazy,
+} from './intel/read.js';
 export { defang, refang } from './intel/refang.js';
 export type * from './intel/types.js';
 export {
@@ -76,6 +89,8 @@ export { createTarget, type RemoteTarget, type TargetSpec } from './remote/targe
 export { queryThreatFox, type ThreatFoxRequest, type ThreatFoxResponse } from './remote/threatfox.js';
 export { isThreatFoxInput, resolveThreatFoxInput } from './remote/threatfox-input.js';
 export { compileConditionKql, compileExclusionsKql, exclusionEffectsKql } from './render/kql/condition.js';
+export { type KqlRenderOptions, renderHuntKql } from './render/kql/hunt.js';
+export { kqlString } from './render/kql/literal.js';
 export {
   isTargetName,
   renderTarget,
@@ -86,3 +101,7 @@ export {
   type TargetNote,
   type TargetOutput,
 } from './render/targets/index.js';
+export { findingsCsv, findingsJson, summarizeFindings } from './report/findings.js';
+export { renderHtmlReport } from './report/html.js';
+export { renderMarkdown } from './report/markdown.js';
+export type { HuntReport } from './report/model.js';
