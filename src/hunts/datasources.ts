@@ -2,7 +2,6 @@
  * Which tables can see which indicators, through which columns, fed by which data connectors.
  * Adding a table is adding an entry here; the planner and every renderer read it.
  */
-import type { LogicalField } from '../schemas/fields.js';
 import type { DataConnector, EntityMapping, HuntKind, IocMatch } from './types.js';
 
 export type IocKind = 'ip' | 'domain' | 'url' | 'hash';
@@ -370,17 +369,6 @@ export function dataSource(table: string): DataSource | undefined {
 export function localTableFor(table: string): string {
   return dataSource(table)?.asimFunction?.localTable ?? table;
 }
-
-/** Logical fields shown for behaviour hunts, mapped per table by the renderers. */
-export const BEHAVIOUR_PROJECT: LogicalField[] = [
-  'time',
-  'host',
-  'user',
-  'process',
-  'processPath',
-  'commandLine',
-  'parentProcess',
-];
 
 export const IOC_KINDS: IocKind[] = ['ip', 'domain', 'url', 'hash'];
 export const isIocKind = (kind: HuntKind): kind is IocKind => (IOC_KINDS as string[]).includes(kind);

@@ -83,7 +83,7 @@ function latest(a: string | null, b: string | null): string | null {
 }
 
 /** Union that keeps `a` itself when nothing is new (lists may be shared between indicators). */
-function union(a: string[], b: string[]): string[] {
+export function union(a: string[], b: string[]): string[] {
   if (b.length === 0 || a === b) return a;
   let out: string[] | null = null;
   for (const item of b) {

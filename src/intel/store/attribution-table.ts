@@ -3,6 +3,8 @@
  * aliases), threat type and tags. A feed has a handful of distinct combinations however many rows
  * it has, so each row of the store keeps one number for all five.
  */
+
+import { union } from '../merge.js';
 import type { Indicator } from '../types.js';
 import { ListTable, StringTable } from './columns.js';
 
@@ -65,16 +67,4 @@ export class AttributionTable {
     };
     return this.id(merged);
   }
-}
-
-/** Union that keeps `a` itself when nothing is new (as merge.ts). */
-function union(a: string[], b: string[]): string[] {
-  if (b.length === 0 || a === b) return a;
-  let out: string[] | null = null;
-  for (const item of b) {
-    if (a.includes(item) || out?.includes(item)) continue;
-    if (out === null) out = [...a];
-    out.push(item);
-  }
-  return out ?? a;
 }

@@ -2,25 +2,14 @@
  * The Azure-Sentinel repository's template constraints, checked on what huntforge writes: a
  * package that breaks one would be rejected there or fail to deploy.
  */
+import { TACTICS } from '../../hunts/profiles.js';
 import type { AnalyticsRule, HuntingQuery } from './rule.js';
 
 export const MAX_RULE_QUERY_LENGTH = 10_000;
 
-export const ATTACK_TACTICS = new Set([
-  'InitialAccess',
-  'Execution',
-  'Persistence',
-  'PrivilegeEscalation',
-  'DefenseEvasion',
-  'CredentialAccess',
-  'Discovery',
-  'LateralMovement',
-  'Collection',
-  'Exfiltration',
-  'CommandAndControl',
-  'Impact',
-  'Reconnaissance',
-  'ResourceDevelopment',
+// The repository's AttackTactic enum: the enterprise tactics plus two ICS ones.
+export const ATTACK_TACTICS = new Set<string>([
+  ...TACTICS,
   'ImpairProcessControl',
   'InhibitResponseFunction',
 ]);
