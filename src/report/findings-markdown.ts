@@ -2,18 +2,10 @@
 import type { Finding } from '../engine/types.js';
 import { flagLabels, indicatorText, indicatorTypeText, NO_HOST, shortTime } from './findings-display.js';
 import type { FindingsSummary } from './findings-summary.js';
-import { mdCell } from './markdown.js';
+import { mdTable as table } from './markdown.js';
 
 /** Rows per table before a "+N more" note; the full data is in findings.json and findings.csv. */
 const MAX_ROWS = 100;
-
-function table(header: string[], rows: string[][]): string {
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`),
-  ].join('\n');
-}
 
 function listed(values: string[], shown = 5): string {
   const head = values.slice(0, shown).join(', ');

@@ -28,7 +28,8 @@ export function mdFence(lang: string, body: string): string {
   return `${fence}${lang}\n${body.replace(/\n$/, '')}\n${fence}`;
 }
 
-function table(header: string[], rows: string[][]): string {
+/** A Markdown table; every cell goes through mdCell. */
+export function mdTable(header: string[], rows: string[][]): string {
   return [
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,
@@ -52,7 +53,7 @@ export function renderMarkdown(report: HuntReport): string {
     '',
   );
   out.push(
-    table(
+    mdTable(
       ['Type', 'Value', 'Threat Type', 'First Seen', 'Confidence', 'Flags'],
       s.rows.map((r) => [
         r.type,
@@ -93,7 +94,7 @@ export function renderMarkdown(report: HuntReport): string {
 
   out.push('## Required Tables and Data Connectors', '');
   out.push(
-    table(
+    mdTable(
       ['Sentinel Table', 'Source', 'Data Connectors', 'Hunts'],
       report.tables.map((t) => [
         t.table,
@@ -120,7 +121,7 @@ export function renderMarkdown(report: HuntReport): string {
   if (report.exclusions.length > 0) {
     out.push('## Exclusions Applied', '');
     out.push(
-      table(
+      mdTable(
         ['Id', 'Reason', 'Origin', 'Hunts changed'],
         report.exclusions.map((e) => [e.id, e.reason, e.origin, String(e.hunts.length)]),
       ),
