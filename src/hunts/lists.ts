@@ -2,6 +2,12 @@
 import type { Indicator } from '../intel/types.js';
 import type { IocMatch } from './types.js';
 
+// RE2 patterns both engines run, so KQL and DuckDB take the same host and origin from a URL.
+/** Host part of a URL or bare host name: optional scheme, optional userinfo, then the host. */
+export const URL_HOST_REGEX = '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/?#]*@)?([^:/?#@]+)';
+/** Scheme and authority of an absolute URL (lower-cased before comparison). */
+export const URL_ORIGIN_REGEX = '^([A-Za-z][A-Za-z0-9+.-]*://[^/?#]*)';
+
 export const HASH_LISTS = { md5: 'ioc_md5', sha1: 'ioc_sha1', sha256: 'ioc_sha256' } as const;
 
 /**

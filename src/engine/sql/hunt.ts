@@ -3,13 +3,9 @@
  * Indicator lists are tables joined by hash; domain matching expands the distinct host names into
  * their parent domains once, so cost follows distinct names, not events × indicators.
  */
-import { HASH_LISTS } from '../../hunts/lists.js';
+import { HASH_LISTS, URL_HOST_REGEX, URL_ORIGIN_REGEX } from '../../hunts/lists.js';
 import type { EndpointColumns, Hunt, IocMatch } from '../../hunts/types.js';
 import { sqlIdentifier as id, sqlString } from './condition.js';
-
-// Same expressions as the KQL renderer (render/kql/hunt.ts); both engines run RE2.
-const URL_HOST_REGEX = '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/?#]*@)?([^:/?#@]+)';
-const URL_ORIGIN_REGEX = '^([A-Za-z][A-Za-z0-9+.-]*://[^/?#]*)';
 
 export interface HuntSqlContext {
   /** The DuckDB table the hunt reads. */

@@ -3,7 +3,7 @@
  * Matching semantics come from the hunt's IocMatch; every value goes through literal.ts.
  */
 import { dataSource, localTableFor, type Platform } from '../../hunts/datasources.js';
-import { HASH_LISTS, indicatorLists } from '../../hunts/lists.js';
+import { HASH_LISTS, indicatorLists, URL_HOST_REGEX, URL_ORIGIN_REGEX } from '../../hunts/lists.js';
 import type { Hunt, IocMatch } from '../../hunts/types.js';
 import type { Indicator } from '../../intel/types.js';
 import { columnFor } from '../../schemas/fields.js';
@@ -21,11 +21,6 @@ export interface KqlRenderOptions {
   /** Where the indicator lists come from: inline `dynamic([...])` (default) or a Sentinel watchlist. */
   indicatorSource?: { kind: 'inline' } | { kind: 'watchlist'; alias: string };
 }
-
-// Host part of a URL or bare host name: optional scheme, optional userinfo, then the host.
-const URL_HOST_REGEX = '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/?#]*@)?([^:/?#@]+)';
-// Scheme and authority of an absolute URL (lower-cased before comparison).
-const URL_ORIGIN_REGEX = '^([A-Za-z][A-Za-z0-9+.-]*://[^/?#]*)';
 
 export function timeColumn(platform: Platform): string {
   return platform === 'defender' ? 'Timestamp' : 'TimeGenerated';
