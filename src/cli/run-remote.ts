@@ -7,6 +7,7 @@ import { checkTables, type TableCheck } from '../remote/table-check.js';
 import { createTarget, type TargetSpec } from '../remote/target.js';
 import { parseCommandArgs, parseDuration } from './args.js';
 import { type Command, UsageError } from './command.js';
+import { HUNT_CONFIG_HELP, HUNT_CONFIG_OPTIONS, huntPlanOptions } from './intel-input.js';
 
 const HELP = `Usage: huntforge run <input...> (--workspace ID | --cluster URL --database DB | --defender)
                      [--query KQL] [--check] [--table T...] [--lookback 14d] [--endpoint URL]
@@ -31,6 +32,7 @@ Options:
   --endpoint URL        service base URL (sovereign clouds, proxies)
   --json                {"findings":[…],"summary":{…},"warnings":[…]}
   --fail-on-findings    exit 1 when anything was found
+${HUNT_CONFIG_HELP}
 
 Exit codes: 0 done; 1 findings with --fail-on-findings; 2 errors (nothing ran);
   3 a partial run: some hunts did not complete because of a fault (timeout, dropped connection,
@@ -69,6 +71,7 @@ export const runCommand: Command = {
       endpoint: { type: 'string' },
       json: { type: 'boolean' },
       'fail-on-findings': { type: 'boolean' },
+      ...HUNT_CONFIG_OPTIONS,
     });
     const spec = targetSpec(values);
     const lookbackMs = parseDuration(String(values.lookback), '--lookback');
@@ -87,6 +90,7 @@ export const runCommand: Command = {
         query,
         dialect: spec.kind === 'defender' ? 'defender' : 'sentinel',
         lookbackMs,
+        plan: query === undefined ? await huntPlanOptions(values) : undefined,
       });
       const result = await runRemoteHunts(hunts, target, { lookbackMs, check: values.check === true });
       if (json) {

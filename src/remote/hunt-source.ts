@@ -5,6 +5,7 @@
  * engines depend only on this seam.
  */
 import { UsageError } from '../cli/command.js';
+import type { PlanOptions } from '../hunts/plan.js';
 import { DEFAULT_TABLE_CONNECTORS } from './connectors.js';
 import type { RemoteHunt } from './findings.js';
 import { leadingTable } from './kql-text.js';
@@ -15,6 +16,8 @@ export interface HuntSourceOptions {
   /** `sentinel` (TimeGenerated) or `defender` (Timestamp) flavour of the rendered KQL. */
   dialect?: 'sentinel' | 'defender';
   lookbackMs?: number;
+  /** Exclusions, lists and profile requests from huntforge.yaml and the command line. */
+  plan?: PlanOptions;
 }
 
 /** Plans hunts from inputs and renders each as KQL for the given dialect. */

@@ -18,6 +18,7 @@ export async function planRemoteHunts(inputs: string[], options: HuntSourceOptio
   if (read.errors.length > 0) throw new UserFacingError(read.errors.join('; '));
   const platform = options.dialect === 'defender' ? 'defender' : 'sentinel';
   const generated = generateFromIndicators(read, {
+    ...options.plan,
     platforms: [platform],
     lookback: kqlTimespan(options.lookbackMs ?? 14 * 86_400_000),
   });
