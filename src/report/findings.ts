@@ -3,7 +3,6 @@
  * the terminal and Markdown renderings. The HTML report is in html.ts.
  */
 import type { Finding, HuntRunSummary } from '../engine/types.js';
-import type { Flag } from '../intel/types.js';
 import { csvDocument } from './csv.js';
 import type { FindingsSummary } from './findings-summary.js';
 
@@ -12,19 +11,8 @@ export type { FindingsSummary, HostFindings, IndicatorFindings } from './finding
 export { summarizeFindings } from './findings-summary.js';
 export { renderFindingsTerminal, type TerminalOptions, terminalSafe } from './findings-terminal.js';
 
-export interface FindingRecord {
-  huntId: string;
-  table: string;
-  indicator: string;
-  indicatorType: string;
-  indicatorPort: number | null;
-  flags: Flag[];
-  timestamp: string | null;
-  host: string | null;
-  user: string | null;
-  process: string | null;
-  row: Record<string, unknown>;
-}
+/** One finding of the `--json` document: the Finding itself, its keys in a fixed order. */
+export type FindingRecord = Finding;
 
 /** The `hunt --json` document (DESIGN.md): findings, summary (with each hunt's run status), warnings. */
 export interface FindingsDocument {
