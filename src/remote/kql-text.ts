@@ -1,10 +1,7 @@
 /** KQL text helpers for the few queries the remote engines compose themselves. */
 
 /** A table or column name, bracket-quoted when it is not a plain identifier. */
-export function quoteIdentifier(name: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return name;
-  return `['${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
-}
+export { kqlIdentifier as quoteIdentifier } from '../render/kql/literal.js';
 
 /** The table a query starts from (`DnsEvents | where …` → `DnsEvents`), or '' when it is not obvious. */
 export function leadingTable(kql: string): string {

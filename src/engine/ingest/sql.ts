@@ -1,12 +1,8 @@
 /** Quoting for the SQL that ingestion generates: every name and literal goes through these. */
 
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+export { sqlIdentifier as quoteIdent, sqlString as quoteLiteral } from '../sql/literal.js';
 
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
+import { sqlString as quoteLiteral } from '../sql/literal.js';
 
 /** A DuckDB struct literal `{'name': 'TYPE', ...}` as read_json/read_csv `columns=` expect. */
 export function columnsStruct(columns: { name: string; type: string }[]): string {

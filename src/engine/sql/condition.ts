@@ -14,22 +14,9 @@ import {
   type SkippedField,
 } from '../../hunts/conditions.js';
 import type { Condition } from '../../hunts/types.js';
+import { sqlIdentifier, sqlString } from './literal.js';
 
-/**
- * The one place where values become SQL text: a single-quoted literal (quotes doubled; DuckDB
- * treats backslashes literally). NUL, which a literal cannot hold, is spliced in with chr(0).
- */
-export function sqlString(value: string): string {
-  return value
-    .split('\u0000')
-    .map((part) => `'${part.replace(/'/g, "''")}'`)
-    .join(' || chr(0) || ');
-}
-
-/** A column or table name, always double-quoted (quotes doubled). */
-export function sqlIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+export { sqlIdentifier, sqlString } from './literal.js';
 
 function stringExpr(resolved: ResolvedField): string {
   const text = `CAST(${sqlIdentifier(resolved.column)} AS VARCHAR)`;

@@ -1,14 +1,7 @@
 /** SQL text building: the one quoting function for identifiers and for string literals. */
 import type { KqlType } from '../../schemas/tables.js';
 
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** A DuckDB string literal. DuckDB does not treat backslashes in '…' as escapes. */
-export function quoteString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+export { sqlIdentifier as quoteIdent, sqlString as quoteString } from '../../engine/sql/literal.js';
 
 /** The DuckDB type a KQL scalar type is held in. */
 export function duckType(type: KqlType): string {
