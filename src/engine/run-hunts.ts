@@ -5,12 +5,18 @@
 import { localTableFor } from '../hunts/datasources.js';
 import { exclusionsFor } from '../hunts/exclusions.js';
 import { indicatorLists } from '../hunts/lists.js';
-import type { Hunt } from '../hunts/types.js';
+import type { Hunt, IocMatch } from '../hunts/types.js';
 import type { Indicator } from '../intel/types.js';
 import { columnFor } from '../schemas/fields.js';
 import type { HuntDatabase } from './database.js';
-import { compileConditionSql, sqlIdentifier } from './sql/condition.js';
-import { huntSql, MissingColumnError } from './sql/hunt.js';
+import { compileConditionSql, sqlIdentifier, sqlString } from './sql/condition.js';
+import {
+  domainMatchSql,
+  type HuntSqlContext,
+  hostExpression,
+  huntSql,
+  MissingColumnError,
+} from './sql/hunt.js';
 import type { Finding, HuntRunSummary } from './types.js';
 
 export interface LocalHuntOptions {
@@ -43,87 +49,179 @@ export async function runLocalHunts(
   const warnings: string[] = [];
   const summary: HuntRunSummary = { findings: 0, hunts: [] };
   let listCounter = 0;
+  const shared = new SharedWork(db);
 
-  for (const hunt of hunts) {
-    const table = localTableFor(hunt.table);
-    if (!tables.has(table)) {
-      summary.hunts.push({ huntId: hunt.id, table, status: 'skipped', rows: 0, message: `no ${table} logs` });
-      continue;
-    }
-    const columns = new Set(
-      (
-        await db.query<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${sqlIdentifier(table)})`)
-      ).map((r) => r.column_name),
-    );
-    const prefix = `hf_list_${listCounter++}`;
-    const created: string[] = [];
-    try {
-      if (hunt.match) await loadLists(db, hunt, prefix, created);
-      let lookup: { table: string; columns: Set<string> } | undefined;
-      if (hunt.correlation) {
-        const c = hunt.correlation;
-        if (!tables.has(c.lookupTable))
-          throw new MissingColumnError(`${c.lookupTable} logs to correlate with`);
-        lookup = { table: c.lookupTable, columns: await columnsOf(db, c.lookupTable) };
-        await loadList(
-          db,
-          `${prefix}_ioc_domains`,
-          indicatorLists(c.lookupMatch, c.domains).get('ioc_domains') ?? [],
-          created,
-        );
+  try {
+    for (const hunt of hunts) {
+      const table = localTableFor(hunt.table);
+      if (!tables.has(table)) {
+        summary.hunts.push({
+          huntId: hunt.id,
+          table,
+          status: 'skipped',
+          rows: 0,
+          message: `no ${table} logs`,
+        });
+        continue;
       }
-      const exclusions: string[] = [];
-      if (options.applyExclusions !== false) {
-        for (const exclusion of exclusionsFor(hunt.exclusions, hunt.kind, table)) {
-          const compiled = compileConditionSql(exclusion.condition, table, [...columns]);
-          if (compiled.evaluable) exclusions.push(compiled.sql);
+      const columns = await shared.columnsOf(table);
+      const prefix = `hf_list_${listCounter++}`;
+      const created: string[] = [];
+      try {
+        if (hunt.match) await loadLists(db, hunt, prefix, created);
+        const listTable = (name: string) => sqlIdentifier(`${prefix}_${name}`);
+        const timeColumn = columns.has('TimeGenerated')
+          ? 'TimeGenerated'
+          : columns.has('Timestamp')
+            ? 'Timestamp'
+            : null;
+        let lookup: HuntSqlContext['lookup'];
+        if (hunt.correlation) {
+          const c = hunt.correlation;
+          if (!tables.has(c.lookupTable))
+            throw new MissingColumnError(`${c.lookupTable} logs to correlate with`);
+          const domains = indicatorLists(c.lookupMatch, c.domains).get('ioc_domains') ?? [];
+          await loadList(db, `${prefix}_ioc_domains`, domains, created);
+          const lookupColumns = await shared.columnsOf(c.lookupTable);
+          lookup = {
+            table: c.lookupTable,
+            columns: lookupColumns,
+            matchedRows: await shared.domainMatches(c.lookupMatch, domains, {
+              table: c.lookupTable,
+              columns: lookupColumns,
+              timeColumn,
+              since: options.since,
+              until: options.until,
+              listTable,
+              exclusions: [],
+            }),
+          };
         }
+        const exclusions: string[] = [];
+        if (options.applyExclusions !== false) {
+          for (const exclusion of exclusionsFor(hunt.exclusions, hunt.kind, table)) {
+            const compiled = compileConditionSql(exclusion.condition, table, [...columns]);
+            if (compiled.evaluable) exclusions.push(compiled.sql);
+          }
+        }
+        let selection: string | undefined;
+        if (hunt.selection) {
+          const compiled = compileConditionSql(hunt.selection, table, [...columns]);
+          if (!compiled.evaluable)
+            throw new MissingColumnError(compiled.skipped.map((s) => s.field).join(', '));
+          selection = compiled.sql;
+        }
+        const context: HuntSqlContext = {
+          table,
+          columns,
+          timeColumn,
+          since: options.since,
+          until: options.until,
+          listTable,
+          exclusions,
+          selection,
+          lookup,
+          emptyColumns: await shared.emptyColumns(table),
+        };
+        if (hunt.match?.indicatorType === 'domain' && !hunt.correlation) {
+          const domains = indicatorLists(hunt.match, hunt.indicators).get('ioc_domains') ?? [];
+          context.matchedRows = await shared.domainMatches(hunt.match, domains, context);
+        }
+        const sql = huntSql(hunt, context);
+        const rows = await db.query(sql);
+        const byKey = indicatorIndex(hunt.indicators);
+        for (const row of rows) findings.push(toFinding(hunt, table, row, byKey, timeColumn));
+        summary.hunts.push({ huntId: hunt.id, table, status: 'ran', rows: rows.length });
+      } catch (err) {
+        if (!(err instanceof MissingColumnError)) throw err;
+        const message = `hunt "${hunt.title}" skipped: table ${table} has no column ${err.message}`;
+        warnings.push(message);
+        summary.hunts.push({ huntId: hunt.id, table, status: 'skipped', rows: 0, message });
+      } finally {
+        for (const t of created) await db.run(`DROP TABLE IF EXISTS ${sqlIdentifier(t)}`);
       }
-      let selection: string | undefined;
-      if (hunt.selection) {
-        const compiled = compileConditionSql(hunt.selection, table, [...columns]);
-        if (!compiled.evaluable)
-          throw new MissingColumnError(compiled.skipped.map((s) => s.field).join(', '));
-        selection = compiled.sql;
-      }
-      const timeColumn = columns.has('TimeGenerated')
-        ? 'TimeGenerated'
-        : columns.has('Timestamp')
-          ? 'Timestamp'
-          : null;
-      const sql = huntSql(hunt, {
-        table,
-        columns,
-        timeColumn,
-        since: options.since,
-        until: options.until,
-        listTable: (name) => sqlIdentifier(`${prefix}_${name}`),
-        exclusions,
-        selection,
-        lookup,
-      });
-      const rows = await db.query(sql);
-      const byKey = indicatorIndex(hunt.indicators);
-      for (const row of rows) findings.push(toFinding(hunt, table, row, byKey, timeColumn));
-      summary.hunts.push({ huntId: hunt.id, table, status: 'ran', rows: rows.length });
-    } catch (err) {
-      if (!(err instanceof MissingColumnError)) throw err;
-      const message = `hunt "${hunt.title}" skipped: table ${table} has no column ${err.message}`;
-      warnings.push(message);
-      summary.hunts.push({ huntId: hunt.id, table, status: 'skipped', rows: 0, message });
-    } finally {
-      for (const t of created) await db.run(`DROP TABLE IF EXISTS ${sqlIdentifier(t)}`);
     }
+  } finally {
+    await shared.drop();
   }
   summary.findings = findings.length;
   return { findings, summary, warnings };
 }
 
-async function columnsOf(db: HuntDatabase, table: string): Promise<Set<string>> {
-  const rows = await db.query<{ column_name: string }>(
-    `SELECT column_name FROM (DESCRIBE ${sqlIdentifier(table)})`,
-  );
-  return new Set(rows.map((r) => r.column_name));
+/**
+ * What several hunts of one run would otherwise compute again: a table's columns, which of them
+ * are empty, and the rows matching a domain list (the IOC hunt and the lookup-then-connect
+ * hunt of the same indicators both need them).
+ */
+class SharedWork {
+  private readonly columns = new Map<string, Set<string>>();
+  private readonly empty = new Map<string, Map<string, string>>();
+  private readonly matches = new Map<string, string>();
+
+  constructor(private readonly db: HuntDatabase) {}
+
+  async columnsOf(table: string): Promise<Set<string>> {
+    let columns = this.columns.get(table);
+    if (!columns) {
+      const rows = await this.db.query<{ column_name: string }>(
+        `SELECT column_name FROM (DESCRIBE ${sqlIdentifier(table)})`,
+      );
+      columns = new Set(rows.map((r) => r.column_name));
+      this.columns.set(table, columns);
+    }
+    return columns;
+  }
+
+  /**
+   * Columns of a stored table that hold no value in any row (type by name), read from DuckDB's
+   * column statistics: "Has No Null: false" is a guarantee, so a column is only left out when
+   * it is certainly empty. Views over files (lazy ingestion) are not asked.
+   */
+  async emptyColumns(table: string): Promise<Map<string, string>> {
+    let empty = this.empty.get(table);
+    if (empty) return empty;
+    empty = new Map();
+    this.empty.set(table, empty);
+    const stored = await this.db.query(
+      `SELECT 1 FROM duckdb_tables() WHERE table_name = ${sqlString(table)} AND schema_name = 'main'`,
+    );
+    if (stored.length === 0) return empty;
+    const described = await this.db.query<{ column_name: string; column_type: string }>(
+      `SELECT column_name, column_type FROM (DESCRIBE ${sqlIdentifier(table)})`,
+    );
+    const [stats] = await this.db.query<Record<string, string>>(
+      `SELECT ${described.map((c, i) => `stats(${sqlIdentifier(c.column_name)}) AS c${i}`).join(', ')} FROM ${sqlIdentifier(table)} LIMIT 1`,
+    );
+    described.forEach((c, i) => {
+      if (stats && /\[Has Null: true, Has No Null: false\]/.test(String(stats[`c${i}`])))
+        empty.set(c.column_name, c.column_type);
+    });
+    return empty;
+  }
+
+  /** A temporary table of the rows matching a domain list, made once per distinct question. */
+  async domainMatches(match: IocMatch, domains: string[], ctx: HuntSqlContext): Promise<string> {
+    const key = JSON.stringify([
+      ctx.table,
+      hostExpression(match, ctx),
+      ctx.since?.toISOString(),
+      ctx.until?.toISOString(),
+      ctx.timeColumn,
+      domains,
+    ]);
+    let table = this.matches.get(key);
+    if (!table) {
+      table = sqlIdentifier(`hf_domain_matches_${this.matches.size}`);
+      await this.db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${domainMatchSql(match, ctx)}`);
+      this.matches.set(key, table);
+    }
+    return table;
+  }
+
+  async drop(): Promise<void> {
+    for (const table of this.matches.values()) await this.db.run(`DROP TABLE IF EXISTS ${table}`);
+    this.matches.clear();
+  }
 }
 
 async function loadLists(db: HuntDatabase, hunt: Hunt, prefix: string, created: string[]): Promise<void> {

@@ -21,8 +21,20 @@ export interface HuntSqlContext {
   exclusions: string[];
   /** Behaviour hunts: their compiled selection. */
   selection?: string;
-  /** dns-then-connect hunts: the lookup table and its columns. */
-  lookup?: { table: string; columns: Set<string> };
+  /** dns-then-connect hunts: the lookup table, its columns and (optionally) its matched rows. */
+  lookup?: { table: string; columns: Set<string>; matchedRows?: string };
+  /**
+   * Columns known to hold no value in any row: selected as typed NULLs instead of read. Fetching
+   * the few matched rows decompresses every selected column of every vector they sit in, so an
+   * empty column costs as much to read as a full one.
+   */
+  emptyColumns?: Map<string, string>;
+  /**
+   * Domain hunts: a table already holding this table's rows that match the domain list (within
+   * the time bounds), with their "MatchedIndicator", so the IOC hunt and the lookup side of a
+   * lookup-then-connect hunt over the same list read the events once.
+   */
+  matchedRows?: string;
 }
 
 export class MissingColumnError extends Error {}
@@ -33,7 +45,7 @@ export function huntSql(hunt: Hunt, ctx: HuntSqlContext): string {
   let hits: string;
   if (!hunt.match) {
     if (!ctx.selection) throw new Error(`hunt ${hunt.id} has neither indicators nor a selection`);
-    hits = `SELECT e.*, ${sqlString(hunt.title)} AS "MatchedIndicator" FROM ${id(ctx.table)} AS e WHERE ${[ctx.selection, ...where].join(' AND ')}`;
+    hits = `SELECT ${eventColumns(ctx)}, ${sqlString(hunt.title)} AS "MatchedIndicator" FROM ${id(ctx.table)} AS e WHERE ${[ctx.selection, ...where].join(' AND ')}`;
   } else if (hunt.correlation) {
     hits = correlatedSql(hunt, ctx, where);
   } else {
@@ -64,15 +76,20 @@ function correlatedSql(hunt: Hunt, ctx: HuntSqlContext, where: string[]): string
     table: ctx.lookup.table,
     columns: ctx.lookup.columns,
     exclusions: [],
+    emptyColumns: undefined,
+    matchedRows: ctx.lookup.matchedRows,
   };
   const client = need(lookupCtx, c.lookupClientColumn);
   const name = need(lookupCtx, c.lookupMatch.domainColumns![0].column);
   need(ctx, c.clientColumn);
   const time = ctx.timeColumn ? id(ctx.timeColumn) : null;
   if (!time) throw new MissingColumnError('TimeGenerated');
-  const lookups = domainSql(c.lookupMatch, lookupCtx, timeBounds(lookupCtx)).replace(
-    /^SELECT e\.\*, matched\.parent AS "MatchedIndicator"/m,
-    `SELECT e.${time} AS "LookupTime", CAST(${client} AS VARCHAR) AS _client, ${name} AS "LookedUpName", matched.parent AS "MatchedDomain"`,
+  const lookups = domainSql(
+    c.lookupMatch,
+    lookupCtx,
+    timeBounds(lookupCtx),
+    `e.${time} AS "LookupTime", CAST(${client} AS VARCHAR) AS _client, ${name} AS "LookedUpName"`,
+    'MatchedDomain',
   );
   const connections = ipSql(hunt.match!, ctx, where);
   return [
@@ -81,6 +98,13 @@ function correlatedSql(hunt: Hunt, ctx: HuntSqlContext, where: string[]): string
     `JOIN lookups AS l ON CAST(c.${id(c.clientColumn)} AS VARCHAR) = l._client`,
     `WHERE c."MatchedIndicator" IS NOT NULL AND c.${time} >= l."LookupTime" AND c.${time} <= l."LookupTime" + INTERVAL ${Math.round(c.windowMinutes)} MINUTE`,
   ].join('\n');
+}
+
+/** The matched event's columns: `e.*`, with known-empty columns as typed NULLs rather than read. */
+function eventColumns(ctx: HuntSqlContext): string {
+  const empty = ctx.emptyColumns;
+  if (!empty || empty.size === 0) return 'e.*';
+  return `e.* REPLACE (${[...empty].map(([name, type]) => `NULL::${type} AS ${id(name)}`).join(', ')})`;
 }
 
 function timeBounds(ctx: HuntSqlContext): string[] {
@@ -116,7 +140,7 @@ function ipSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
     if (!match.ignorePort) branches.push(endpointBranch(e, ip, ctx));
     branches.push(`WHEN ${inList(ip, ctx, 'ioc_any_port')} THEN ${ip}`);
   }
-  return `SELECT e.*, CASE ${branches.join(' ')} END AS "MatchedIndicator" FROM ${id(ctx.table)} AS e WHERE ${[`(${pre.join(' OR ')})`, ...where].join(' AND ')}`;
+  return `SELECT ${eventColumns(ctx)}, CASE ${branches.join(' ')} END AS "MatchedIndicator" FROM ${id(ctx.table)} AS e WHERE ${[`(${pre.join(' OR ')})`, ...where].join(' AND ')}`;
 }
 
 function endpointBranch(e: EndpointColumns, ip: string, ctx: HuntSqlContext): string {
@@ -126,22 +150,44 @@ function endpointBranch(e: EndpointColumns, ip: string, ctx: HuntSqlContext): st
   return `WHEN ${inList(endpoint, ctx, 'ioc_endpoints')} THEN ${endpoint}`;
 }
 
-function hostExpression(match: IocMatch, ctx: HuntSqlContext): string {
+export function hostExpression(match: IocMatch, ctx: Pick<HuntSqlContext, 'columns'>): string {
   const columns = (match.domainColumns ?? []).filter((c) => ctx.columns.has(c.column));
   if (columns.length === 0)
     throw new MissingColumnError(match.domainColumns?.map((c) => c.column).join('/') ?? 'domain');
+  const column = (name: string) => `e.${id(name)}`;
   const hostOf = (c: { column: string; holds: 'name' | 'url-host' }) =>
     c.holds === 'url-host'
-      ? `regexp_extract(${text(need(ctx, c.column))}, ${sqlString(URL_HOST_REGEX)}, 1)`
-      : text(need(ctx, c.column));
+      ? `regexp_extract(${text(column(c.column))}, ${sqlString(URL_HOST_REGEX)}, 1)`
+      : text(column(c.column));
   let host = hostOf(columns[columns.length - 1]);
   for (const c of columns.slice(0, -1).reverse()) {
-    host = `CASE WHEN coalesce(${text(need(ctx, c.column))}, '') <> '' THEN ${hostOf(c)} ELSE ${host} END`;
+    host = `CASE WHEN coalesce(${text(column(c.column))}, '') <> '' THEN ${hostOf(c)} ELSE ${host} END`;
   }
   return host;
 }
 
-function domainSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
+/**
+ * The table's rows whose host name, or a parent domain of it, is on the `ioc_domains` list, with
+ * that domain as "MatchedIndicator". The distinct host names are expanded into their parent
+ * domains and joined with the list, so the cost follows distinct names, not events.
+ */
+export function domainMatchSql(match: IocMatch, ctx: HuntSqlContext, where = timeBounds(ctx)): string {
+  return domainSql(match, ctx, where);
+}
+
+function domainSql(
+  match: IocMatch,
+  ctx: HuntSqlContext,
+  where: string[],
+  select = eventColumns(ctx),
+  matchedAs = 'MatchedIndicator',
+): string {
+  if (ctx.matchedRows) {
+    const rows = `FROM ${ctx.matchedRows} AS e${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    return matchedAs === 'MatchedIndicator' && select === eventColumns(ctx)
+      ? `SELECT e.* ${rows}`
+      : `SELECT ${select}, e."MatchedIndicator" AS ${id(matchedAs)} ${rows}`;
+  }
   const host = hostExpression(match, ctx);
   const timeOnly = timeBounds(ctx);
   return [
@@ -155,7 +201,7 @@ function domainSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): strin
     '), matched AS (',
     `  SELECT p.h, p.parent FROM parents AS p JOIN ${ctx.listTable('ioc_domains')} AS d ON d.v = p.parent`,
     ')',
-    `SELECT e.*, matched.parent AS "MatchedIndicator" FROM ${id(ctx.table)} AS e JOIN matched ON ${host} = matched.h`,
+    `SELECT ${select}, matched.parent AS ${id(matchedAs)} FROM ${id(ctx.table)} AS e JOIN matched ON ${host} = matched.h`,
     where.length ? `WHERE ${where.join(' AND ')}` : '',
   ].join('\n');
 }
@@ -167,7 +213,7 @@ function urlSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
   const origin = `regexp_extract(${url}, ${sqlString(URL_ORIGIN_REGEX)}, 1)`;
   const rest = `substr(${url}, length(${origin}) + 1)`;
   const normalised = `concat(lower(${origin}), CASE WHEN ${rest} = '' THEN '/' ELSE ${rest} END)`;
-  return `SELECT e.*, CASE WHEN ${inList(normalised, ctx, 'ioc_urls')} THEN ${normalised} END AS "MatchedIndicator" FROM ${id(ctx.table)} AS e${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  return `SELECT ${eventColumns(ctx)}, CASE WHEN ${inList(normalised, ctx, 'ioc_urls')} THEN ${normalised} END AS "MatchedIndicator" FROM ${id(ctx.table)} AS e${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
 }
 
 function hashSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
@@ -182,7 +228,7 @@ function hashSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string 
   const matched = `CASE ${tests.map((t) => `WHEN ${t.cond} THEN ${t.value}`).join(' ')} END`;
   return [
     `SELECT *, CASE length("MatchedIndicator") WHEN 32 THEN 'MD5' WHEN 40 THEN 'SHA1' ELSE 'SHA256' END AS "MatchedHashAlgorithm"`,
-    `FROM (SELECT e.*, ${matched} AS "MatchedIndicator" FROM ${id(ctx.table)} AS e`,
+    `FROM (SELECT ${eventColumns(ctx)}, ${matched} AS "MatchedIndicator" FROM ${id(ctx.table)} AS e`,
     `WHERE ${[`(${tests.map((t) => t.cond).join(' OR ')})`, ...where].join(' AND ')})`,
   ].join(' ');
 }
