@@ -1,6 +1,6 @@
 /** `huntforge hunt`: generate the hunts and run them on local log files with embedded DuckDB. */
 import { join } from 'node:path';
-import { openDatabase } from '../engine/database.js';
+import { DATABASE_ENVIRONMENT_HELP, openDatabase } from '../engine/database.js';
 import { ingestLogs } from '../engine/ingest/index.js';
 import { runLocalHunts } from '../engine/run-hunts.js';
 import { generateFromIndicators } from '../generate/generate.js';
@@ -51,6 +51,8 @@ ${HUNT_CONFIG_HELP}
                          generated hunts (as 'huntforge generate -o')
   --fail-on-findings     exit 1 when anything matched
 ${INDICATOR_FILTER_HELP}
+
+${DATABASE_ENVIRONMENT_HELP}
 
 Examples:
   huntforge hunt examples/nanocore/feed.json --logs examples/nanocore/logs

@@ -1,5 +1,7 @@
 /** `huntforge` entry point: dispatches to a command; errors are one line unless --debug. */
 
+import { duckdbResourceError } from '../engine/database.js';
+import { nodeResourceError } from '../io/resource-errors.js';
 import { UsageError, UserFacingError } from './command.js';
 import { commands } from './commands.js';
 
@@ -43,10 +45,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.help.trimEnd()}\n`);
     return 0;
   }
+  watchStandardOutput(name);
   try {
     return await command.run(rest);
-  } catch (err) {
-    if (debug) process.stderr.write(`${(err as Error).stack ?? err}\n`);
+  } catch (thrown) {
+    // out of memory or disk noticed outside huntforge's own checks (an appender, a stream)
+    const err =
+      thrown instanceof UserFacingError
+        ? thrown
+        : (nodeResourceError(thrown, `running huntforge ${name}`) ??
+          duckdbResourceError(thrown, `running huntforge ${name}`) ??
+          thrown);
+    if (debug) process.stderr.write(`${(thrown as Error).stack ?? thrown}\n`);
     else process.stderr.write(`huntforge ${name}: ${oneLine(err)}\n`);
     if (err instanceof UsageError) return 2;
     if (err instanceof UserFacingError) return err.exitCode;
@@ -58,4 +68,24 @@ export async function main(argv: string[]): Promise<number> {
 function oneLine(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return message.replace(/\s*\n\s*/g, ' ');
+}
+
+let watchingStandardOutput = false;
+
+/**
+ * Standard output redirected to a full disk (or closed by its reader) fails after the write returned,
+ * as an 'error' event that would otherwise crash with a stack trace: say it in one line instead.
+ */
+function watchStandardOutput(command: string): void {
+  if (watchingStandardOutput) return;
+  watchingStandardOutput = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    // the reader went away (`| head`): nothing left to say to it
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    const message =
+      nodeResourceError(err, 'writing the standard output')?.message ??
+      `cannot write the standard output: ${err.message}`;
+    process.stderr.write(`huntforge ${command}: ${message}\n`);
+    process.exit(2);
+  });
 }

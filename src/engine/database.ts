@@ -7,15 +7,31 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { UserFacingError } from '../cli/command.js';
+import { ResourceError } from '../io/resource-errors.js';
 
 export interface OpenDatabaseOptions {
   /** A database file to create or reopen (`--db`); in memory when absent. */
   path?: string;
-  /** DuckDB memory limit such as '2GB'; DuckDB's default (80% of RAM) when absent. */
+  /** DuckDB memory limit such as '2GB'; else HUNTFORGE_MEMORY_LIMIT, else DuckDB's default (80% of RAM). */
   memoryLimit?: string;
-  /** Where DuckDB spills when memory runs short; a fresh temporary folder when absent. */
+  /**
+   * Where DuckDB spills when memory runs short; else a fresh folder in HUNTFORGE_TEMP_DIR, else a
+   * fresh folder in the system temporary directory.
+   */
   tempDirectory?: string;
+  /** Most disk the spill files may take, such as '50GB'; else HUNTFORGE_MAX_TEMP_SIZE, else DuckDB's default (90% of the free space). */
+  maxTempSize?: string;
+  /** Worker threads; else HUNTFORGE_THREADS, else one per core. */
+  threads?: number;
 }
+
+/** The environment variables openDatabase reads, for the `--help` of the commands that open one. */
+export const DATABASE_ENVIRONMENT_HELP = `Environment (the embedded DuckDB engine):
+  HUNTFORGE_MEMORY_LIMIT  memory DuckDB may use, e.g. 4GB (default: 80% of RAM); beyond it, it
+                          spills to temporary files
+  HUNTFORGE_TEMP_DIR      folder for those spill files (default: the system temporary folder)
+  HUNTFORGE_MAX_TEMP_SIZE most disk the spill files may take, e.g. 50GB (default: 90% of the free space)
+  HUNTFORGE_THREADS       worker threads (default: one per core; fewer threads need less memory)`;
 
 export type QueryParams = DuckDBValue[] | Record<string, DuckDBValue>;
 
@@ -37,20 +53,27 @@ export interface HuntDatabase {
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<HuntDatabase> {
   const path = options.path ? resolve(options.path) : undefined;
+  const settings = resolveSettings(options);
   const ownTemp = !options.tempDirectory;
-  const tempDirectory = options.tempDirectory ?? mkdtempSync(join(tmpdir(), 'huntforge-'));
+  const tempDirectory = options.tempDirectory ?? makeTempFolder();
   const config: Record<string, string> = {
-    threads: String(availableParallelism()),
+    threads: String(settings.threads),
     temp_directory: tempDirectory,
   };
-  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  if (settings.memoryLimit) config.memory_limit = settings.memoryLimit;
+  if (settings.maxTempSize) config.max_temp_directory_size = settings.maxTempSize;
+  const exhausted = (err: unknown, activity: string) =>
+    duckdbResourceError(err, activity, { ...settings, path, tempDirectory }) ?? err;
 
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path ?? ':memory:', config);
   } catch (err) {
     if (ownTemp) rmSync(tempDirectory, { recursive: true, force: true });
-    throw openError(path, err as Error);
+    throw (
+      duckdbResourceError(err, `opening ${path}`, { ...settings, path, tempDirectory }) ??
+      openError(path, err as Error)
+    );
   }
   const connection = await instance.connect();
   // TIMESTAMPTZ ↔ TIMESTAMP conversions and naive timestamps mean UTC, whatever the machine's zone
@@ -62,12 +85,20 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<H
     tempDirectory,
     connection,
     async query<T>(sql: string, params?: QueryParams): Promise<T[]> {
-      const reader = await connection.runAndReadAll(sql, params);
-      return toJsonRows(reader.columnNames(), reader.columnTypes(), reader.getRowObjectsJS()) as T[];
+      try {
+        const reader = await connection.runAndReadAll(sql, params);
+        return toJsonRows(reader.columnNames(), reader.columnTypes(), reader.getRowObjectsJS()) as T[];
+      } catch (err) {
+        throw exhausted(err, statementActivity(sql, path));
+      }
     },
     async run(sql: string, params?: QueryParams): Promise<number> {
-      const result = await connection.run(sql, params);
-      return result.rowsChanged;
+      try {
+        const result = await connection.run(sql, params);
+        return result.rowsChanged;
+      } catch (err) {
+        throw exhausted(err, statementActivity(sql, path));
+      }
     },
     async tableNames(): Promise<string[]> {
       const reader = await connection.runAndReadAll(
@@ -84,6 +115,118 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<H
       if (ownTemp) rmSync(tempDirectory, { recursive: true, force: true });
     },
   };
+}
+
+interface EngineSettings {
+  memoryLimit?: string;
+  maxTempSize?: string;
+  threads: number;
+}
+
+/** Options first, then the HUNTFORGE_* environment; sizes and counts checked before DuckDB sees them. */
+function resolveSettings(options: OpenDatabaseOptions): EngineSettings {
+  const env = (name: string) => process.env[name]?.trim() || undefined;
+  const memoryLimit = options.memoryLimit ?? env('HUNTFORGE_MEMORY_LIMIT');
+  const maxTempSize = options.maxTempSize ?? env('HUNTFORGE_MAX_TEMP_SIZE');
+  checkSize(memoryLimit, 'HUNTFORGE_MEMORY_LIMIT');
+  checkSize(maxTempSize, 'HUNTFORGE_MAX_TEMP_SIZE');
+  const threadsText = env('HUNTFORGE_THREADS');
+  const threads = options.threads ?? (threadsText ? Number(threadsText) : availableParallelism());
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new UserFacingError(
+      `HUNTFORGE_THREADS: '${threadsText}' is not a whole number of threads (1 or more)`,
+    );
+  return { memoryLimit, maxTempSize, threads };
+}
+
+/** The settings from the environment for an error message, where no database is at hand to ask. */
+function settingsOrNothing(): Partial<EngineSettings> {
+  try {
+    return resolveSettings({});
+  } catch {
+    return {};
+  }
+}
+
+function checkSize(value: string | undefined, name: string): void {
+  if (value !== undefined && !/^\d+(\.\d+)?\s*([KMGT]i?B|B|%)$/i.test(value))
+    throw new UserFacingError(`${name}: '${value}' is not a size such as 512MB, 4GB or 50%`);
+}
+
+function makeTempFolder(): string {
+  const parent = process.env.HUNTFORGE_TEMP_DIR?.trim() || tmpdir();
+  try {
+    return mkdtempSync(join(parent, 'huntforge-'));
+  } catch (err) {
+    throw new UserFacingError(`cannot make a spill folder in ${parent}: ${(err as Error).message}`);
+  }
+}
+
+/** What a statement was doing, for an error message: the table it reads or writes, when it names one. */
+function statementActivity(sql: string, path: string | undefined): string {
+  if (/^\s*COMMIT\b/i.test(sql)) return `committing to ${path ?? 'the in-memory database'}`;
+  // the first log table named, not huntforge's own scratch tables (hf_…, _huntforge…)
+  for (const match of sql.matchAll(/\b(?:FROM|INTO|TABLE|JOIN)\s+("(?:[^"]|"")+"|[A-Za-z_]\w*)/gi)) {
+    const table = match[1].replace(/^"|"$/g, '').replace(/""/g, '"');
+    if (!/^(hf_|_huntforge)/i.test(table)) return `running a query on ${table}`;
+  }
+  return 'running a query';
+}
+
+interface ResourceContext extends Partial<EngineSettings> {
+  path?: string;
+  tempDirectory?: string;
+}
+
+/**
+ * DuckDB's out-of-memory and out-of-disk errors (recognised by their text; the node bindings give no
+ * code) as a ResourceError saying which setting to change. Anything else: undefined.
+ */
+export function duckdbResourceError(
+  err: unknown,
+  activity: string,
+  given: ResourceContext = {},
+): ResourceError | undefined {
+  const context = { ...settingsOrNothing(), ...given };
+  const message = (err as Error)?.message ?? String(err);
+  // known to be in memory only when the database itself reports the error
+  const onDisk =
+    context.path || !context.tempDirectory
+      ? ''
+      : '; with --db FILE the ingested tables live on disk, not in memory';
+  if (/Out of Memory Error/i.test(message)) {
+    // "could not allocate block of size 64.0 MiB (130.2 MiB/244.1 MiB used)"
+    const sizes = /of size ([\d.]+ \w+) \(([\d.]+ \w+)\/([\d.]+ \w+) used\)/.exec(message);
+    if (/max_temp_directory_size/i.test(message))
+      return new ResourceError(
+        'temp-limit',
+        `DuckDB's spill files${context.tempDirectory ? ` in ${context.tempDirectory}` : ''} reached max_temp_directory_size (${context.maxTempSize ?? '90% of the free disk space'})`,
+        activity,
+        'raise HUNTFORGE_MAX_TEMP_SIZE, free disk space there, or set HUNTFORGE_TEMP_DIR to a folder on a larger disk',
+      );
+    return new ResourceError(
+      'memory',
+      sizes
+        ? `DuckDB needed ${sizes[1]} more with ${sizes[2]} of its ${sizes[3]} limit in use`
+        : 'DuckDB reached its memory limit',
+      activity,
+      `raise HUNTFORGE_MEMORY_LIMIT (now ${context.memoryLimit ?? "DuckDB's default, 80% of RAM"}) or lower HUNTFORGE_THREADS (now ${context.threads ?? 'one per core'})${onDisk}`,
+    );
+  }
+  const full = /No space left on device|Disk quota exceeded|File too large/i.exec(message);
+  if (full) {
+    const file = /(?:file|directory) "([^"]+)"/i.exec(message)?.[1];
+    const spilling = context.tempDirectory !== undefined && file?.startsWith(context.tempDirectory);
+    return new ResourceError(
+      /File too large/i.test(full[0]) ? 'file-size' : 'disk',
+      `${full[0].toLowerCase()}${file ? ` writing ${file}` : ''}`,
+      activity,
+      spilling
+        ? 'free space on that disk, or set HUNTFORGE_TEMP_DIR to a folder on a larger disk'
+        : `free space on that disk, or pass --db with a file on a larger disk${context.path ? '' : ' (spill files: HUNTFORGE_TEMP_DIR)'}`,
+    );
+  }
+  return undefined;
 }
 
 function openError(path: string | undefined, err: Error): Error {

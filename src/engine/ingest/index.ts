@@ -3,6 +3,7 @@
  * DuckDB reads every structured format itself (in parallel); only CEF lines are parsed in JS.
  */
 import { UserFacingError } from '../../cli/command.js';
+import { ResourceError } from '../../io/resource-errors.js';
 import type { HuntDatabase } from '../database.js';
 import { type ClassifiedFile, classifyFile } from './classify.js';
 import { discoverFiles } from './discover.js';
@@ -93,6 +94,7 @@ export async function ingestLogs(
       }
     } catch (err) {
       if (db.path) await db.run('ROLLBACK').catch(() => undefined);
+      if (err instanceof ResourceError) throw err; // out of memory or disk: the other files would fail too
       // a file DuckDB cannot read at all (corrupt gzip, broken JSON array) is reported, the rest goes on
       const reason = firstLine((err as Error).message);
       entry.malformed += 1;

@@ -3,6 +3,7 @@
  * count what could not be read.
  */
 import { open, rm } from 'node:fs/promises';
+import { asResourceError } from '../../io/resource-errors.js';
 import type { HuntDatabase } from '../database.js';
 import { cefSource } from './cef-source.js';
 import type { ClassifiedFile } from './classify.js';
@@ -37,6 +38,21 @@ export interface IngestContext {
 }
 
 export async function ingestFile(
+  context: IngestContext,
+  file: ClassifiedFile,
+  index: number,
+  entry: IngestedFile,
+  onFraction: (fraction: number) => void,
+): Promise<void> {
+  try {
+    await readAndLoad(context, file, index, entry, onFraction);
+  } catch (err) {
+    // running out of memory or disk is said of this file, and stops the run: the next files would fail too
+    throw asResourceError(err, `ingesting ${file.path} into ${file.table}`) ?? err;
+  }
+}
+
+async function readAndLoad(
   context: IngestContext,
   file: ClassifiedFile,
   index: number,
@@ -175,11 +191,18 @@ async function runWithProgress(
     "SELECT current_setting('preserve_insertion_order') AS keep",
   );
   await db.run('SET preserve_insertion_order = false');
+  let failed = false;
   try {
     return await db.run(sql);
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
     clearInterval(timer);
-    await db.run(`SET preserve_insertion_order = ${keep}`);
+    // after a failed statement an open transaction refuses everything: keep the first error, not this one
+    await db.run(`SET preserve_insertion_order = ${keep}`).catch((err) => {
+      if (!failed) throw err;
+    });
   }
 }
 
