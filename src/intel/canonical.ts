@@ -431,7 +431,7 @@ export function canonicalise(candidate: IndicatorCandidate): Canonical<Indicator
 /** Printable names (family, threat type): trimmed, control characters removed, `Unknown malware` is none. */
 const cleanNames = new Map<string, string | null>();
 
-function cleanName(raw: string): string | null {
+export function cleanName(raw: string): string | null {
   // Families and threat types repeat on every row of a feed: clean each distinct spelling once.
   const hit = cleanNames.get(raw);
   if (hit !== undefined) return hit;

@@ -7,20 +7,21 @@
  * Gzip-compressed inputs are recognised by their magic bytes and decompressed on the fly.
  */
 
-import { isAscii } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { canonicalise, EMPTY } from './canonical.js';
+import { EMPTY } from './canonical.js';
 import { type IndicatorFilter, indicatorPredicate } from './filter.js';
+import { feedLines } from './lines.js';
+import { planFile, readInParts, type WorkerOptions } from './parts/read-parts.js';
 import { ACCEPTED_FORMATS, type Detected, detectFromPeek, jsonReaderFor } from './readers/detect.js';
 import { plainListReader, textReader } from './readers/text.js';
-import { threatFoxCsvReader } from './readers/threatfox-csv.js';
+import { ThreatFoxCsvDirectReader } from './readers/threatfox-csv-direct.js';
 import { InputError, type LineReader, type ReaderSink } from './readers/types.js';
+import { canonicalisingSink } from './sink.js';
 import { IndicatorStore } from './store/indicator-store.js';
-import { excerpt } from './strings.js';
-import type { Indicator, IndicatorCandidate, ReadResult, Rejection } from './types.js';
+import type { Indicator, ReadResult, Rejection } from './types.js';
 import { flagsFor } from './warninglists/index.js';
 
 export interface ReadOptions extends IndicatorFilter {
@@ -35,6 +36,12 @@ export interface ReadOptions extends IndicatorFilter {
    * Keeps this module free of network code: the CLI supplies the ThreatFox resolver.
    */
   resolveInput?: (input: string) => Promise<{ name: string; text: string } | null>;
+  /**
+   * Large ThreatFox CSV exports are read by a worker thread per part of the file (default: one
+   * part per CPU, for files of 16 MiB or more); the result is the same as a single-threaded read.
+   * `false` reads every file on the calling thread.
+   */
+  workers?: WorkerOptions | false;
 }
 
 export interface ReadSummary extends ReadResult {
@@ -78,6 +85,7 @@ async function readInto(session: ReadSession, inputs: string[], options: ReadOpt
         await session.readSource(resolved.name, [Buffer.from(resolved.text, 'utf8')]);
         continue;
       }
+      if (input !== '-' && (await session.readFileInParts(input))) continue;
       const chunks = input === '-' ? (process.stdin as AsyncIterable<Buffer>) : await fileChunks(input);
       await session.readSource(input, chunks);
     } catch (err) {
@@ -141,21 +149,35 @@ class ReadSession {
     this.maxRejected = options.maxRejected ?? 10_000;
   }
 
+  private readonly reject = (location: string, reason: string, raw: string) => {
+    this.rejectedTotal++;
+    if (this.rejected.length < this.maxRejected) this.rejected.push({ location, reason, raw });
+  };
+
   private sink(file: string): ReaderSink {
-    const merger = this.merger;
-    const reject = (location: string, reason: string, raw: string) => {
-      this.rejectedTotal++;
-      if (this.rejected.length < this.maxRejected) this.rejected.push({ location, reason, raw });
-    };
-    return {
-      file,
-      candidate(candidate: IndicatorCandidate) {
-        const result = canonicalise(candidate);
-        if (result.ok) merger.add(result.value);
-        else reject(candidate.source.location, result.reason, excerpt(candidate.value));
+    return canonicalisingSink(file, this.merger, this.reject);
+  }
+
+  /** Reads a file by parts on worker threads if it is a large ThreatFox CSV export; else false. */
+  async readFileInParts(path: string): Promise<boolean> {
+    const plan = await planFile(path, this.options.workers);
+    if (plan === null) return false;
+    this.formats.push({ input: path, format: 'threatfox-csv' });
+    await readInParts(
+      path,
+      plan,
+      {
+        store: this.merger,
+        reject: this.reject,
+        rejectedBeyond: (count) => {
+          this.rejectedTotal += count;
+        },
+        maxLineLength: this.options.maxLineLength ?? 1 << 20,
+        maxRejected: this.maxRejected,
       },
-      reject,
-    };
+      this.options.workers || {},
+    );
+    return true;
   }
 
   async readSource(name: string, source: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<void> {
@@ -206,12 +228,15 @@ class ReadSession {
     const sink = this.sink(name);
     const reader: LineReader =
       detected.format === 'threatfox-csv'
-        ? threatFoxCsvReader(sink)
+        ? new ThreatFoxCsvDirectReader(sink, this.merger)
         : detected.format === 'plain-list'
           ? plainListReader(sink)
           : textReader(sink, { html: detected.html, email: detected.email });
     this.formats.push({ input: name, format: detected.format });
-    await feedLines(chunks, decoder, !utf16, reader, sink, this.options.maxLineLength ?? 1 << 20);
+    await feedLines(chunks, decoder, reader, sink, {
+      utf8: !utf16,
+      maxLineLength: this.options.maxLineLength ?? 1 << 20,
+    });
   }
 
   finish(): ReadSummary {
@@ -268,66 +293,4 @@ async function readAll(
   }
   parts.push(decoder.end());
   return parts.join('');
-}
-
-/** Splits decoded chunks into lines (LF or CRLF) and feeds them to the reader, numbered from 1. */
-async function feedLines(
-  chunks: AsyncIterable<Buffer>,
-  decoder: StringDecoder,
-  utf8: boolean,
-  reader: LineReader,
-  sink: ReaderSink,
-  maxLineLength: number,
-): Promise<void> {
-  let carry = '';
-  let lineNumber = 0;
-  let skippingLongLine = false;
-  const deliver = (line: string) => {
-    lineNumber++;
-    if (skippingLongLine) {
-      skippingLongLine = false;
-      return;
-    }
-    if (line.length > maxLineLength) {
-      sink.reject(
-        `${sink.file}:${lineNumber}`,
-        `line is longer than ${maxLineLength} characters`,
-        excerpt(line),
-      );
-      return;
-    }
-    // a byte-order mark (UTF-8, or UTF-16 once decoded) is not part of the first line
-    const start = lineNumber === 1 && line.charCodeAt(0) === 0xfeff ? 1 : 0;
-    const end = line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
-    reader.line(start === 0 && end === line.length ? line : line.slice(start, end), lineNumber);
-  };
-  const consume = (text: string) => {
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      deliver(text.slice(start, nl));
-      start = nl + 1;
-    }
-    carry = text.slice(start);
-    if (carry.length > maxLineLength) {
-      if (!skippingLongLine)
-        sink.reject(
-          `${sink.file}:${lineNumber + 1}`,
-          `line is longer than ${maxLineLength} characters`,
-          excerpt(carry),
-        );
-      skippingLongLine = true;
-      carry = '';
-    }
-  };
-  // Pure-ASCII chunks of UTF-8 input decode as latin1, which needs no validation. The decoder
-  // takes over for good at the first chunk that is not ASCII, so it never holds a partial
-  // character when a chunk bypasses it.
-  let ascii = utf8;
-  for await (const chunk of chunks) {
-    if (ascii && !isAscii(chunk)) ascii = false;
-    consume(carry + (ascii ? chunk.toString('latin1') : decoder.write(chunk)));
-  }
-  consume(carry + decoder.end());
-  if (carry !== '') deliver(carry);
-  reader.end();
 }

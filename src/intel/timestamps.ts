@@ -96,3 +96,49 @@ function fromMillis(ms: number): string | null {
   if (Number.isNaN(d.getTime())) return null;
   return `${d.toISOString().slice(0, 19)}Z`;
 }
+
+/** threatFoxSeconds's answer for an empty, `None` or invalid timestamp (toIsoUtc gives null). */
+export const NO_TIME = -1;
+/** threatFoxSeconds's answer for text it does not decide: toIsoUtc must read it. */
+export const NOT_FAST = -2;
+
+/**
+ * `text[start, end)` as seconds since 1970 without building the ISO string, for the fields of a
+ * ThreatFox export: exactly what `isoToSeconds(toIsoUtc(field))` gives for an empty field, `None`,
+ * and `YYYY-MM-DD HH:MM:SS[ UTC]` in 1970–2105; NOT_FAST for any other text.
+ */
+export function threatFoxSeconds(text: string, start: number, end: number): number {
+  const n = end - start;
+  if (n === 0) return NO_TIME;
+  if (n === 4 && text.startsWith('None', start)) return NO_TIME;
+  if (n !== 19 && !(n === 23 && text.startsWith(' UTC', start + 19))) return NOT_FAST;
+  if (
+    text.charCodeAt(start + 4) !== 45 /* - */ ||
+    text.charCodeAt(start + 7) !== 45 ||
+    text.charCodeAt(start + 10) !== 32 /* space */ ||
+    text.charCodeAt(start + 13) !== 58 /* : */ ||
+    text.charCodeAt(start + 16) !== 58
+  )
+    return NOT_FAST;
+  const year = digits(text, start, 4);
+  const month = digits(text, start + 5, 2);
+  const day = digits(text, start + 8, 2);
+  const hour = digits(text, start + 11, 2);
+  const minute = digits(text, start + 14, 2);
+  const second = digits(text, start + 17, 2);
+  if (Number.isNaN(year + month + day + hour + minute + second)) return NOT_FAST;
+  if (!inRange(year, month, day, hour, minute, second)) return NO_TIME;
+  // The columnar store keeps the text of instants outside 1970–2105; toIsoUtc makes it.
+  if (year < 1970 || year > 2105) return NOT_FAST;
+  return daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+}
+
+/** Days since 1970-01-01 of a valid proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}

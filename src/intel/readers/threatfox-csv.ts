@@ -13,9 +13,10 @@ import { excerpt } from '../strings.js';
 import { threatFoxCandidate } from './threatfox-record.js';
 import type { LineReader, ReaderSink } from './types.js';
 
-const FORMAT = 'threatfox-csv';
+export const FORMAT = 'threatfox-csv';
 const HEADER = /^#?\s*"first_seen_utc"/;
-const NEEDED = [
+/** The columns the reader uses, in the order of `positions`. */
+export const NEEDED = [
   'ioc_value',
   'ioc_type',
   'threat_type',
@@ -31,73 +32,101 @@ const NEEDED = [
 ] as const;
 
 export function threatFoxCsvReader(sink: ReaderSink): LineReader {
-  let columns: string[] | null = null;
-  let positions: number[] = [];
-  const file = sink.file;
-  return {
-    line(text, lineNumber) {
-      if (text === '') return;
-      if (text.charCodeAt(0) === 35 /* # */) {
-        if (HEADER.test(text)) {
-          const names = splitRow(text.replace(/^#\s*/, ''), -1);
-          if (names) {
-            columns = names.map((n) => n.trim().toLowerCase());
-            positions = NEEDED.map((name) => columns!.indexOf(name));
-          }
+  return new ThreatFoxCsvReader(sink);
+}
+
+/**
+ * The reader as a class: the column state (which header is in effect) can be handed in and read
+ * back, so a part of a file read elsewhere continues with the header of the part before it, and
+ * `dataRow` can be replaced by a faster path that falls back to this one.
+ */
+export class ThreatFoxCsvReader implements LineReader {
+  /** Lowercased names of the header in effect, or null before the first header line. */
+  columns: string[] | null = null;
+  /** Field index of each NEEDED column (-1 when the header lacks it). */
+  protected positions: number[] = [];
+
+  constructor(
+    protected readonly sink: ReaderSink,
+    columns: string[] | null = null,
+  ) {
+    if (columns !== null) this.useColumns(columns);
+  }
+
+  protected useColumns(names: string[]): void {
+    const columns = names.map((n) => n.trim().toLowerCase());
+    this.columns = columns;
+    this.positions = NEEDED.map((name) => columns.indexOf(name));
+  }
+
+  line(text: string, lineNumber: number): void {
+    if (text === '') return;
+    if (text.charCodeAt(0) === 35 /* # */) {
+      if (HEADER.test(text)) {
+        const names = splitRow(text.replace(/^#\s*/, ''), -1);
+        if (names) this.useColumns(names);
+      }
+      return;
+    }
+    if (this.columns === null) {
+      if (HEADER.test(text)) {
+        const names = splitRow(text, -1);
+        if (names) {
+          this.useColumns(names);
+          return;
         }
-        return;
       }
-      if (columns === null) {
-        const location = `${file}:${lineNumber}`;
-        if (HEADER.test(text)) {
-          const names = splitRow(text, -1);
-          if (names) {
-            columns = names.map((n) => n.trim().toLowerCase());
-            positions = NEEDED.map((name) => columns!.indexOf(name));
-            return;
-          }
-        }
-        sink.reject(location, 'data row before the ThreatFox CSV header line', excerpt(text));
-        return;
-      }
-      const fields = splitRow(text, columns.length);
-      const location = fields === null || fields.length !== columns.length ? `${file}:${lineNumber}` : '';
-      if (fields === null) {
-        sink.reject(location, 'not a well-formed CSV row', excerpt(text));
-        return;
-      }
-      if (fields.length !== columns.length) {
-        sink.reject(
-          location,
-          `row has ${fields.length} fields, the header has ${columns.length}`,
-          excerpt(text),
-        );
-        return;
-      }
-      const p = positions;
-      const source = new LineSource(file, FORMAT, lineNumber);
-      const result = threatFoxCandidate(
-        {
-          ioc_value: p[0] >= 0 ? fields[p[0]] : undefined,
-          ioc_type: p[1] >= 0 ? fields[p[1]] : undefined,
-          threat_type: p[2] >= 0 ? fields[p[2]] : undefined,
-          fk_malware: p[3] >= 0 ? fields[p[3]] : undefined,
-          malware_alias: p[4] >= 0 ? fields[p[4]] : undefined,
-          malware_printable: p[5] >= 0 ? fields[p[5]] : undefined,
-          first_seen_utc: p[6] >= 0 ? fields[p[6]] : undefined,
-          last_seen_utc: p[7] >= 0 ? fields[p[7]] : undefined,
-          confidence_level: p[8] >= 0 ? fields[p[8]] : undefined,
-          reference: p[9] >= 0 ? fields[p[9]] : undefined,
-          tags: p[10] >= 0 ? fields[p[10]] : undefined,
-          reporter: p[11] >= 0 ? fields[p[11]] : undefined,
-        },
-        source,
+      this.sink.reject(
+        `${this.sink.file}:${lineNumber}`,
+        'data row before the ThreatFox CSV header line',
+        excerpt(text),
       );
-      if (typeof result === 'string') sink.reject(source.location, result, excerpt(text));
-      else sink.candidate(result);
-    },
-    end() {},
-  };
+      return;
+    }
+    this.dataRow(text, lineNumber, this.columns.length);
+  }
+
+  /** One data row under a header of `width` columns: split, mapped, handed to the sink. */
+  protected dataRow(text: string, lineNumber: number, width: number): void {
+    const sink = this.sink;
+    const file = sink.file;
+    const fields = splitRow(text, width);
+    if (fields === null) {
+      sink.reject(`${file}:${lineNumber}`, 'not a well-formed CSV row', excerpt(text));
+      return;
+    }
+    if (fields.length !== width) {
+      sink.reject(
+        `${file}:${lineNumber}`,
+        `row has ${fields.length} fields, the header has ${width}`,
+        excerpt(text),
+      );
+      return;
+    }
+    const p = this.positions;
+    const source = new LineSource(file, FORMAT, lineNumber);
+    const result = threatFoxCandidate(
+      {
+        ioc_value: p[0] >= 0 ? fields[p[0]] : undefined,
+        ioc_type: p[1] >= 0 ? fields[p[1]] : undefined,
+        threat_type: p[2] >= 0 ? fields[p[2]] : undefined,
+        fk_malware: p[3] >= 0 ? fields[p[3]] : undefined,
+        malware_alias: p[4] >= 0 ? fields[p[4]] : undefined,
+        malware_printable: p[5] >= 0 ? fields[p[5]] : undefined,
+        first_seen_utc: p[6] >= 0 ? fields[p[6]] : undefined,
+        last_seen_utc: p[7] >= 0 ? fields[p[7]] : undefined,
+        confidence_level: p[8] >= 0 ? fields[p[8]] : undefined,
+        reference: p[9] >= 0 ? fields[p[9]] : undefined,
+        tags: p[10] >= 0 ? fields[p[10]] : undefined,
+        reporter: p[11] >= 0 ? fields[p[11]] : undefined,
+      },
+      source,
+    );
+    if (typeof result === 'string') sink.reject(source.location, result, excerpt(text));
+    else sink.candidate(result);
+  }
+
+  end(): void {}
 }
 
 /** Splits one row; `expected` is the header's field count (-1 when unknown). Null if unparseable. */

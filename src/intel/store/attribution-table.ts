@@ -48,6 +48,11 @@ export class AttributionTable {
     return id;
   }
 
+  /** Every combination, by number (for sending a store to another thread). */
+  all(): readonly Attribution[] {
+    return this.entries;
+  }
+
   get(id: number): Attribution {
     return this.entries[id];
   }

@@ -10,15 +10,84 @@
  * valid-until, union of ids/aliases/tags, all sources in order, first family and threat type).
  * `Indicator` objects are built on demand by `materialise`, one at a time.
  */
-import { LineSource } from '../source.js';
-import { INDICATOR_TYPES, type Indicator, type IndicatorType, type Source } from '../types.js';
-import { AttributionTable } from './attribution-table.js';
-import { Column } from './columns.js';
-import { StringArena } from './string-arena.js';
-import { TimeColumn } from './time-column.js';
 
-const TYPE_CODE = new Map<IndicatorType, number>(INDICATOR_TYPES.map((t, i) => [t, i]));
-const NO_NUMBER = -1;
+import { EMPTY } from '../canonical.js';
+import { LineSource } from '../source.js';
+import { detach } from '../strings.js';
+import { INDICATOR_TYPES, type Indicator, type IndicatorType, type Source } from '../types.js';
+import { type Attribution, AttributionTable } from './attribution-table.js';
+import { Column } from './columns.js';
+import { type ArenaColumns, StringArena } from './string-arena.js';
+import { TimeColumn, type TimeColumns } from './time-column.js';
+
+export const TYPE_CODE = new Map<IndicatorType, number>(INDICATOR_TYPES.map((t, i) => [t, i]));
+/** A port, confidence or reference that is absent. */
+export const NO_NUMBER = -1;
+
+/**
+ * One canonical row as plain fields, for readers that canonicalise straight into the store
+ * without an Indicator object: one instance is filled in place for every row. The value and the
+ * reference are ranges of a text (usually the input line), so they are never sliced out.
+ */
+export class RowFields {
+  typeCode = 0;
+  valueText = '';
+  valueStart = 0;
+  valueEnd = 0;
+  port = NO_NUMBER;
+  host: string | null = null;
+  confidence = NO_NUMBER;
+  /** Seconds since 1970, or negative for none. */
+  firstSeen = NO_NUMBER;
+  lastSeen = NO_NUMBER;
+  /** A number from this store's `attributionId`. */
+  attribution = 0;
+  /** A number from this store's `sourceFileId`, and the line. */
+  sourceFile = 0;
+  line = 0;
+  referenceText = '';
+  referenceStart = 0;
+  /** NO_NUMBER when the row has no reference. */
+  referenceEnd = NO_NUMBER;
+}
+
+/** A LineSource as plain data: file, format, line, reference, reporter. */
+type LineSourceFields = [string, string, number, string | null, string | null];
+
+/** A store's rows as plain data, sent between threads (see toColumns / mergeColumns). */
+export interface StoreColumns {
+  count: number;
+  hashes: Int32Array;
+  type: Uint8Array;
+  port: Int32Array;
+  confidence: Int8Array;
+  attribution: Int32Array;
+  sourceFile: Int32Array;
+  sourceLine: Int32Array;
+  hostOf: Int32Array;
+  referenceOf: Int32Array;
+  values: ArenaColumns;
+  hosts: ArenaColumns;
+  references: ArenaColumns;
+  firstSeen: TimeColumns;
+  lastSeen: TimeColumns;
+  validUntil: TimeColumns;
+  attributions: readonly Attribution[];
+  sourceFiles: readonly Pick<Source, 'file' | 'format' | 'reporter'>[];
+  moreSources: [number, LineSourceFields[]][];
+}
+
+/** Lists that crossed a thread boundary are copies: empty ones become the shared EMPTY again. */
+function ownLists(a: Attribution): Attribution {
+  const own = (list: string[]) => (list.length === 0 ? EMPTY : list);
+  return {
+    malware: a.malware,
+    threatType: a.threatType,
+    malwareIds: own(a.malwareIds),
+    malwareAliases: own(a.malwareAliases),
+    tags: own(a.tags),
+  };
+}
 
 export class IndicatorStore {
   private count = 0;
@@ -135,8 +204,7 @@ export class IndicatorStore {
   private lastSourceFile = -1;
 
   /** Number of a LineSource's (file, format, reporter); consecutive rows mostly share theirs. */
-  private sourceFileId(source: LineSource): number {
-    const { file, format, reporter } = source;
+  sourceFileId({ file, format, reporter }: Pick<Source, 'file' | 'format' | 'reporter'>): number {
     const last = this.sourceFiles[this.lastSourceFile];
     if (last !== undefined && last.file === file && last.format === format && last.reporter === reporter)
       return this.lastSourceFile;
@@ -151,6 +219,85 @@ export class IndicatorStore {
     return id;
   }
 
+  /** The number of an attribution, for RowFields.attribution. */
+  attributionId(attribution: Attribution): number {
+    return this.attributions.id(attribution);
+  }
+
+  /** add() for a row given as fields: the same identity, merge rules and stored form. Its row. */
+  addRow(f: RowFields): number {
+    const { typeCode, valueText, valueStart, valueEnd, port } = f;
+    let h = 0x811c9dc5 ^ typeCode;
+    for (let i = valueStart; i < valueEnd; i++) h = Math.imul(h ^ valueText.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ (port + 1), 0x01000193);
+    const hash = (h ^ (h >>> 15)) & 0x7fffffff;
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot];
+      if (entry === 0) {
+        const row = this.appendRow(f, hash);
+        this.slots[slot] = row + 1;
+        if (this.count * 2 > this.slots.length) this.grow();
+        return row;
+      }
+      const row = entry - 1;
+      if (
+        this.hashes.data[row] === hash &&
+        this.type.data[row] === typeCode &&
+        this.port.data[row] === port &&
+        this.values.equalsRange(row, valueText, valueStart, valueEnd)
+      ) {
+        this.mergeRow(row, f);
+        return row;
+      }
+    }
+  }
+
+  private appendRow(f: RowFields, hash: number): number {
+    const row = this.count++;
+    if (row >= this.capacity) {
+      for (const column of this.rowColumns) column.ensure(row);
+      this.capacity = this.hashes.data.length;
+    }
+    this.hashes.data[row] = hash;
+    this.type.data[row] = f.typeCode;
+    this.port.data[row] = f.port;
+    this.values.addRange(f.valueText, f.valueStart, f.valueEnd);
+    this.hostOf.data[row] = f.host === null ? NO_NUMBER : this.hosts.add(f.host);
+    this.confidence.data[row] = f.confidence;
+    this.firstSeen.setSeconds(row, f.firstSeen);
+    this.lastSeen.setSeconds(row, f.lastSeen);
+    this.attribution.data[row] = f.attribution;
+    this.sourceFile.data[row] = f.sourceFile;
+    this.sourceLine.data[row] = f.line;
+    this.referenceOf.data[row] =
+      f.referenceEnd === NO_NUMBER
+        ? NO_NUMBER
+        : this.references.addRange(f.referenceText, f.referenceStart, f.referenceEnd);
+    return row;
+  }
+
+  private mergeRow(row: number, f: RowFields): void {
+    const confidence = this.confidence.data[row];
+    if (f.confidence !== NO_NUMBER && (confidence === NO_NUMBER || f.confidence > confidence))
+      this.confidence.data[row] = f.confidence;
+    this.firstSeen.foldSeconds(row, f.firstSeen, false);
+    this.lastSeen.foldSeconds(row, f.lastSeen, true);
+    this.attribution.data[row] = this.attributions.merge(
+      this.attribution.data[row],
+      this.attributions.get(f.attribution),
+    );
+    const { file, format, reporter } = this.sourceFiles[f.sourceFile];
+    const reference =
+      f.referenceEnd === NO_NUMBER
+        ? undefined
+        : detach(f.referenceText.slice(f.referenceStart, f.referenceEnd));
+    const source = new LineSource(file, format, f.line, reference, reporter);
+    const more = this.moreSources.get(row);
+    if (more) more.push(source);
+    else this.moreSources.set(row, [source]);
+  }
+
   /** Folds `next` into an existing row: the rules of merge.ts's mergeInto, column by column. */
   private merge(row: number, next: Indicator): void {
     const confidence = this.confidence.data[row];
@@ -163,6 +310,114 @@ export class IndicatorStore {
     const more = this.moreSources.get(row);
     if (more) more.push(...next.sources);
     else this.moreSources.set(row, [...next.sources]);
+  }
+
+  /**
+   * The rows as plain columns for another thread (`transfer` lists the buffers to move, not copy).
+   * Only stores of line formats can be sent: every source is a LineSource.
+   */
+  toColumns(): { columns: StoreColumns; transfer: ArrayBuffer[] } {
+    if (this.objectSources.size > 0) throw new Error('only stores of line sources can be sent');
+    const n = this.count;
+    const moreSources: [number, LineSourceFields[]][] = [];
+    for (const [row, sources] of this.moreSources)
+      moreSources.push([
+        row,
+        sources.map((s) => {
+          if (!(s instanceof LineSource)) throw new Error('only stores of line sources can be sent');
+          return [s.file, s.format, s.line, s.reference ?? null, s.reporter ?? null];
+        }),
+      ]);
+    const columns: StoreColumns = {
+      count: n,
+      hashes: this.hashes.data.subarray(0, n),
+      type: this.type.data.subarray(0, n),
+      port: this.port.data.subarray(0, n),
+      confidence: this.confidence.data.subarray(0, n),
+      attribution: this.attribution.data.subarray(0, n),
+      sourceFile: this.sourceFile.data.subarray(0, n),
+      sourceLine: this.sourceLine.data.subarray(0, n),
+      hostOf: this.hostOf.data.subarray(0, n),
+      referenceOf: this.referenceOf.data.subarray(0, n),
+      values: this.values.toColumns(),
+      hosts: this.hosts.toColumns(),
+      references: this.references.toColumns(),
+      firstSeen: this.firstSeen.toColumns(n),
+      lastSeen: this.lastSeen.toColumns(n),
+      validUntil: this.validUntil.toColumns(n),
+      attributions: this.attributions.all(),
+      sourceFiles: this.sourceFiles,
+      moreSources,
+    };
+    const buffers = new Set<ArrayBuffer>();
+    for (const value of Object.values(columns)) {
+      if (ArrayBuffer.isView(value)) buffers.add(value.buffer as ArrayBuffer);
+      else if (value !== null && typeof value === 'object' && !Array.isArray(value))
+        for (const inner of Object.values(value))
+          if (ArrayBuffer.isView(inner)) buffers.add(inner.buffer as ArrayBuffer);
+    }
+    return { columns, transfer: [...buffers] };
+  }
+
+  /**
+   * Merges the rows of a store read from a later part of the input (sent by toColumns), in their
+   * order, as if they had been added here one by one: `lineOffset` is the number of lines before
+   * that part, so its line numbers become line numbers of the whole input.
+   */
+  mergeColumns(c: StoreColumns, lineOffset: number): void {
+    const values = StringArena.fromColumns(c.values);
+    const hosts = StringArena.fromColumns(c.hosts);
+    const references = StringArena.fromColumns(c.references);
+    const firstSeen = TimeColumn.fromColumns(c.firstSeen);
+    const lastSeen = TimeColumn.fromColumns(c.lastSeen);
+    const validUntil = TimeColumn.fromColumns(c.validUntil);
+    // A part has a handful of attributions and source files: each is numbered here once.
+    const attributionIds = new Int32Array(c.attributions.length).fill(NO_NUMBER);
+    const sourceFileIds = new Int32Array(c.sourceFiles.length).fill(NO_NUMBER);
+    const moreSources = new Map(c.moreSources);
+    const f = new RowFields();
+    for (let r = 0; r < c.count; r++) {
+      const value = values.get(r);
+      f.typeCode = c.type[r];
+      f.valueText = value;
+      f.valueStart = 0;
+      f.valueEnd = value.length;
+      f.port = c.port[r];
+      f.host = c.hostOf[r] === NO_NUMBER ? null : hosts.get(c.hostOf[r]);
+      f.confidence = c.confidence[r];
+      f.firstSeen = firstSeen.secondsOf(r);
+      f.lastSeen = lastSeen.secondsOf(r);
+      const a = c.attribution[r];
+      if (attributionIds[a] === NO_NUMBER)
+        attributionIds[a] = this.attributions.id(ownLists(c.attributions[a]));
+      f.attribution = attributionIds[a];
+      const file = c.sourceFile[r];
+      if (sourceFileIds[file] === NO_NUMBER) sourceFileIds[file] = this.sourceFileId(c.sourceFiles[file]);
+      f.sourceFile = sourceFileIds[file];
+      f.line = c.sourceLine[r] + lineOffset;
+      const reference = c.referenceOf[r] === NO_NUMBER ? null : references.get(c.referenceOf[r]);
+      f.referenceText = reference ?? '';
+      f.referenceStart = 0;
+      f.referenceEnd = reference === null ? NO_NUMBER : reference.length;
+      const row = this.addRow(f);
+      // Times outside the encoding (kept as text) and valid-until fold in as add() folds them.
+      const firstText = firstSeen.textOf(r);
+      if (firstText !== null) this.firstSeen.fold(row, firstText, false);
+      const lastText = lastSeen.textOf(r);
+      if (lastText !== null) this.lastSeen.fold(row, lastText, true);
+      const valid = validUntil.get(r);
+      if (valid !== null) this.validUntil.fold(row, valid, true);
+      const more = moreSources.get(r);
+      if (more !== undefined) {
+        const sources = more.map(
+          ([file, format, line, reference, reporter]) =>
+            new LineSource(file, format, line + lineOffset, reference ?? undefined, reporter ?? undefined),
+        );
+        const existing = this.moreSources.get(row);
+        if (existing) existing.push(...sources);
+        else this.moreSources.set(row, sources);
+      }
+    }
   }
 
   private grow(): void {

@@ -9,6 +9,12 @@ import { isoToSeconds, OTHER_TIME, secondsToIso } from './columns.js';
 const NONE = 0;
 const OTHER = 1;
 
+/** A TimeColumn as plain data, to send to another thread. */
+export interface TimeColumns {
+  data: Uint32Array<ArrayBuffer>;
+  other: [number, string][];
+}
+
 export class TimeColumn {
   private data = new Uint32Array(0);
   private readonly other = new Map<number, string>();
@@ -54,6 +60,47 @@ export class TimeColumn {
     // Text outside the encoding: compare as merge.ts does (ISO strings of one shape sort by time).
     const text = this.get(row) as string;
     if (later ? iso > text : iso < text) this.set(row, iso);
+  }
+
+  /** Sets a new row (never set before) from seconds since 1970; a negative number is none. */
+  setSeconds(row: number, seconds: number): void {
+    if (seconds < 0) return;
+    if (row >= this.data.length) this.grow(row);
+    this.data[row] = seconds + 2;
+  }
+
+  /** fold() for seconds since 1970 (a negative number is none), without the ISO text. */
+  foldSeconds(row: number, seconds: number, later: boolean): void {
+    if (seconds < 0) return;
+    const current = row < this.data.length ? this.data[row] : NONE;
+    if (current === NONE) this.setSeconds(row, seconds);
+    else if (current !== OTHER) {
+      const next = seconds + 2;
+      if (later ? next > current : next < current) this.data[row] = next;
+    } else this.fold(row, secondsToIso(seconds), later);
+  }
+
+  /** Seconds since 1970 of a row, or -1 when it has none or keeps text. */
+  secondsOf(row: number): number {
+    const v = row < this.data.length ? this.data[row] : NONE;
+    return v === NONE || v === OTHER ? -1 : v - 2;
+  }
+
+  /** The text of a row outside the encoding, else null. */
+  textOf(row: number): string | null {
+    const v = row < this.data.length ? this.data[row] : NONE;
+    return v === OTHER ? (this.other.get(row) ?? null) : null;
+  }
+
+  toColumns(rows: number): TimeColumns {
+    return { data: this.data.subarray(0, Math.min(rows, this.data.length)), other: [...this.other] };
+  }
+
+  static fromColumns(c: TimeColumns): TimeColumn {
+    const column = new TimeColumn();
+    column.data = c.data;
+    for (const [row, iso] of c.other) column.other.set(row, iso);
+    return column;
   }
 
   private grow(row: number): void {

@@ -1,0 +1,141 @@
+/**
+ * A large ThreatFox CSV export read by several threads: this thread reads the first part into the
+ * session's store while a worker per later part reads that part into a store of its own; the
+ * parts are then merged in file order, renumbering their lines. Merging is associative (highest
+ * confidence, earliest first seen, unions in order of first appearance, sources in order), so the
+ * result is the one a single read of the file gives, to the order of indicators and rejections.
+ *
+ * A worker starts from the header at the top of the file. If the part before it ended under
+ * another header (a second header line in the middle of the file), or the worker failed, that
+ * part is read again here, in order.
+ */
+import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RejectFn } from '../sink.js';
+import type { IndicatorStore, StoreColumns } from '../store/indicator-store.js';
+import { type PartInput, type PartResult, readPart } from './part-reader.js';
+import { type PartPlan, planParts } from './plan.js';
+import type { PartRejection, WorkerInput } from './worker.js';
+
+export interface WorkerOptions {
+  /** Smallest file read in parts, in bytes (default 16 MiB): below it a worker costs more than it saves. */
+  minBytes?: number;
+  /** Number of parts (default: the number of CPUs, at most 8). */
+  parts?: number;
+  /** Told how each part was read (diagnostics, tests). */
+  onPart?: (part: { start: number; end: number; by: 'this thread' | 'worker' }) => void;
+}
+
+export const DEFAULT_MIN_BYTES = 16 << 20;
+
+export interface PartsTarget {
+  store: IndicatorStore;
+  reject: RejectFn;
+  /** Rejections a worker counted but did not keep (beyond maxRejected). */
+  rejectedBeyond(count: number): void;
+  maxLineLength: number;
+  maxRejected: number;
+}
+
+interface WorkerOutput extends PartResult {
+  rejected: PartRejection[];
+  rejectedTotal: number;
+  store: StoreColumns;
+}
+
+/** The parts of `path` if it is worth reading in parts, else null. */
+export async function planFile(path: string, options: WorkerOptions | false = {}): Promise<PartPlan | null> {
+  if (options === false) return null;
+  const parts = options.parts ?? Math.min(availableParallelism(), 8);
+  if (parts < 2) return null;
+  const handle = await open(path, 'r');
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile() || stat.size < (options.minBytes ?? DEFAULT_MIN_BYTES)) return null;
+    return await planParts(handle, stat.size, parts);
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function readInParts(
+  path: string,
+  plan: PartPlan,
+  target: PartsTarget,
+  options: WorkerOptions = {},
+): Promise<void> {
+  const { starts } = plan;
+  const part = (k: number, columns: string[] | null, lineOffset: number): PartInput => ({
+    file: path,
+    start: starts[k],
+    end: k + 1 < starts.length ? starts[k + 1] : Number.POSITIVE_INFINITY,
+    columns,
+    lineOffset,
+    maxLineLength: target.maxLineLength,
+  });
+  const workers = starts
+    .slice(1)
+    .map((_, i) => startWorker({ ...part(i + 1, plan.columns, 0), maxRejected: target.maxRejected }));
+  try {
+    const first = part(0, null, 0);
+    let { columns, lines } = await readPart(first, target.store, target.reject);
+    options.onPart?.({ start: first.start, end: first.end, by: 'this thread' });
+    for (let k = 1; k < starts.length; k++) {
+      const input = part(k, columns, lines);
+      const output = await workers[k - 1].output;
+      if (output !== null && sameColumns(plan.columns, columns)) {
+        target.store.mergeColumns(output.store, lines);
+        for (const r of output.rejected)
+          target.reject(r.line < 0 ? r.location : `${path}:${r.line + lines}`, r.reason, r.raw);
+        target.rejectedBeyond(output.rejectedTotal - output.rejected.length);
+        columns = output.columns;
+        lines += output.lines;
+        options.onPart?.({ start: input.start, end: input.end, by: 'worker' });
+      } else {
+        const result = await readPart(input, target.store, target.reject);
+        columns = result.columns;
+        lines += result.lines;
+        options.onPart?.({ start: input.start, end: input.end, by: 'this thread' });
+      }
+    }
+  } finally {
+    for (const worker of workers) worker.stop();
+  }
+}
+
+function sameColumns(a: string[] | null, b: string[] | null): boolean {
+  return a !== null && b !== null && a.length === b.length && a.every((name, i) => name === b[i]);
+}
+
+// The worker module next to this one: .js when compiled, .ts when run from source through tsx.
+const fromSource = extname(fileURLToPath(import.meta.url)) === '.ts';
+const workerUrl = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
+
+/** A new worker thread running worker.ts/.js. */
+function spawn(input: WorkerInput): Worker {
+  if (!fromSource) return new Worker(workerUrl, { workerData: input });
+  // Node 20 does not apply tsx's loader (from --import) to a worker's own modules: the worker
+  // registers it before importing the TypeScript module.
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const bootstrap = `import(${tsx}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: input });
+}
+
+/** A worker reading one part; `output` is null if it failed (the part is then read here). */
+function startWorker(input: WorkerInput): { output: Promise<WorkerOutput | null>; stop(): void } {
+  let worker: Worker;
+  try {
+    worker = spawn(input);
+  } catch {
+    return { output: Promise.resolve(null), stop() {} };
+  }
+  const output = new Promise<WorkerOutput | null>((resolve) => {
+    worker.once('message', (message: WorkerOutput) => resolve(message));
+    worker.once('error', () => resolve(null));
+    worker.once('exit', () => resolve(null));
+  });
+  return { output, stop: () => void worker.terminate() };
+}
