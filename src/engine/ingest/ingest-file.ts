@@ -2,13 +2,14 @@
  * One file into its table: pick the reader for its format, create or extend the table, load, and
  * count what could not be read.
  */
-import { open, rm } from 'node:fs/promises';
+import { open, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { asResourceError } from '../../io/resource-errors.js';
 import type { HuntDatabase } from '../database.js';
 import { cefSource } from './cef-source.js';
 import type { ClassifiedFile } from './classify.js';
 import { bundledColumns, type ColumnDef } from './columns.js';
-import { findBadJsonLines } from './lines.js';
+import { scanJsonLines } from './lines.js';
 import { type LoadPlan, loadInto, mapColumns, newColumnType, planLoad, type Source } from './load.js';
 import {
   type ColumnLookup,
@@ -152,13 +153,49 @@ async function readAndLoad(
       if (file.format === 'json')
         entry.firstMalformed.push(`${file.path}: ${result.emptyRows} array elements are not records`);
       else {
-        const bad = await findBadJsonLines(file.path, file.gzip);
-        entry.firstMalformed.push(...bad.map((b) => `${file.path}:${b.line} ${b.reason}`));
+        const scan = await scanJsonLines(file.path, file.gzip);
+        entry.firstMalformed.push(...scan.bad.map((b) => `${file.path}:${b.line} ${b.reason}`));
+        // DuckDB counts each line it lost as one malformed record: when the lost good lines are
+        // exactly those found after cut-off lines, load them again (never twice)
+        const lost = result.emptyRows - scan.badCount;
+        if (scan.swallowed.length > 0 && lost === scan.swallowed.length) {
+          entry.rows += await loadSwallowedLines(db, table, file, index, scan.swallowed, lookup, options);
+          entry.malformed -= lost;
+        }
       }
     }
     entry.firstMalformed = entry.firstMalformed.slice(0, 5);
   } finally {
     for (const step of cleanup) await step().catch(() => undefined);
+  }
+}
+
+/**
+ * Good JSON Lines records DuckDB's reader lost with the cut-off line before them, loaded from a file
+ * of their own in the spill folder. Returns the rows loaded.
+ */
+async function loadSwallowedLines(
+  db: HuntDatabase,
+  table: TargetTable,
+  file: ClassifiedFile,
+  index: number,
+  lines: { text: string }[],
+  lookup: ColumnLookup,
+  options: IngestOptions,
+): Promise<number> {
+  const path = join(db.tempDirectory, `swallowed-${process.pid}-${index}.jsonl`);
+  await writeFile(path, lines.map((l) => `${l.text}\n`).join(''));
+  try {
+    const part: ClassifiedFile = { ...file, path, gzip: false, size: 0 };
+    // read as the file itself was: Zeek JSON has its own field names and time format
+    const source =
+      file.format === 'zeek-json'
+        ? await zeekSource(db, part, undefined)
+        : await jsonSource(db, part, lookup);
+    const result = await loadInto(db, table, source, options);
+    return result.rows;
+  } finally {
+    await rm(path, { force: true });
   }
 }
 

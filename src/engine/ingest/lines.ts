@@ -41,30 +41,49 @@ export async function eachLine(
   }
 }
 
+export interface JsonLinesScan {
+  /** The first `limit` lines that are not a JSON object, with why. */
+  bad: { line: number; reason: string }[];
+  /** All lines that are not a JSON object. */
+  badCount: number;
+  /**
+   * Good lines that come right after a line cut off where a value was due (`[[[`, `{"a":`): DuckDB's
+   * newline-delimited reader reads on into the next line for that value and loses it with the bad one.
+   */
+  swallowed: { line: number; text: string }[];
+}
+
 /**
- * The first `limit` lines of a JSON Lines file that are not a JSON object. Only called once DuckDB has
- * reported malformed records, to say where they are; the rows themselves are read by DuckDB.
+ * Reads a JSON Lines file once DuckDB has reported malformed records: where they are, and which good
+ * records DuckDB lost with them. Never called for a file DuckDB read without complaint.
  */
-export async function findBadJsonLines(
-  path: string,
-  gzip: boolean,
-  limit = 5,
-): Promise<{ line: number; reason: string }[]> {
-  const found: { line: number; reason: string }[] = [];
+export async function scanJsonLines(path: string, gzip: boolean, limit = 5): Promise<JsonLinesScan> {
+  const scan: JsonLinesScan = { bad: [], badCount: 0, swallowed: [] };
+  let cutOff = false;
   await eachLine(path, gzip, (text, line) => {
-    if (text.trim() === '') return true;
-    let reason: string | undefined;
-    try {
-      const value: unknown = JSON.parse(text);
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) reason = 'not a JSON object';
-      else if (Object.keys(value).length === 0) reason = 'empty JSON object';
-      // the decoder turned bytes that are not UTF-8 into U+FFFD; DuckDB rejects such a line
-      else if (text.includes('\uFFFD')) reason = 'not valid UTF-8';
-    } catch (err) {
-      reason = `invalid JSON: ${(err as Error).message}`;
-    }
-    if (reason) found.push({ line, reason });
-    return found.length < limit;
+    if (text.trim() === '') return;
+    const verdict = judgeJsonLine(text);
+    if (verdict.reason) {
+      scan.badCount += 1;
+      if (scan.bad.length < limit) scan.bad.push({ line, reason: verdict.reason });
+    } else if (cutOff) scan.swallowed.push({ line, text });
+    cutOff = verdict.cutOff;
   });
-  return found;
+  return scan;
+}
+
+function judgeJsonLine(text: string): { reason?: string; cutOff: boolean } {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return { reason: 'not a JSON object', cutOff: false };
+    if (Object.keys(value).length === 0) return { reason: 'empty JSON object', cutOff: false };
+    // the decoder turned bytes that are not UTF-8 into U+FFFD; DuckDB rejects such a line
+    if (text.includes('\uFFFD')) return { reason: 'not valid UTF-8', cutOff: false };
+    return { cutOff: false };
+  } catch (err) {
+    const message = (err as Error).message;
+    // V8's words for text that ends where a value (or more of one) was due
+    return { reason: `invalid JSON: ${message}`, cutOff: /Unexpected end of JSON input/.test(message) };
+  }
 }
