@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { DATABASE_ENVIRONMENT_HELP, openDatabase } from '../engine/database.js';
 import { ingestLogs } from '../engine/ingest/index.js';
+import { planRowFilters, type RowFilters } from '../engine/row-filters.js';
 import { runLocalHunts } from '../engine/run-hunts.js';
 import { generateFromIndicators } from '../generate/generate.js';
 import { writeGenerated } from '../generate/write.js';
@@ -104,14 +105,20 @@ export const huntCommand: Command = {
     const db = await openDatabase({ path: dbPath });
     try {
       if (logs.length > 0) {
+        const table = values.table as string | undefined;
+        // a database that ends with the run only needs the events the hunts can match
+        let filters: RowFilters | undefined;
+        if (!dbPath) filters = await planRowFilters(db, logs, generated.plan.hunts, { table, since, until });
         const progress = createProgress('ingest', 0, 'bytes');
         const ingest = await ingestLogs(db, logs, {
-          table: values.table as string | undefined,
+          table,
           since,
           until,
+          rowFilter: filters?.filterFor,
           onProgress: (p) => progress.update(p.bytesDone, p.bytesTotal),
         });
         progress.finish();
+        await filters?.drop();
         for (const file of ingest.files) {
           if (file.malformed > 0) {
             process.stderr.write(

@@ -27,6 +27,17 @@ export interface Source {
 export interface TimeWindow {
   since?: Date;
   until?: Date;
+  /** Load only the rows a test admits (see RowFilter); every row when absent. */
+  rowFilter?: (table: string) => RowFilter | undefined;
+}
+
+/**
+ * A boolean SQL test over a table's row (alias `e`, the table's column names). `columns` are the
+ * table columns it may read: those a file lacks read as typed NULLs, as they will in the table.
+ */
+export interface RowFilter {
+  sql: string;
+  columns: ColumnDef[];
 }
 
 export interface LoadResult {
@@ -113,17 +124,28 @@ export async function planLoad(
     if (window.since) inWindow.push(`${quoteIdent(time.name)} >= ${timestampLiteral(window.since)}`);
     if (window.until) inWindow.push(`${quoteIdent(time.name)} < ${timestampLiteral(window.until)}`);
   }
+  const filter = window.rowFilter?.(table.name);
+  if (filter) inWindow.push(`(${filter.sql})`);
+  // A record the reader could not read is a row of nulls. That is tested on the values as read:
+  // the converted ones would cost every conversion (time parsing above all) on every row, even on
+  // the rows a filter or window leaves out.
+  const sourceColumns = mapped.map(({ source: col }) => `src.${quoteIdent(col.name)}`);
+  const unreadable = source.emptyRowsAreMalformed ? `, (${allNull(sourceColumns)}) AS ${UNREADABLE}` : '';
   let where = '';
   if (source.emptyRowsAreMalformed && dropEmptyRows) {
-    where = ` WHERE NOT (${allNull(targets)})${inWindow.map((c) => ` AND ${c}`).join('')}`;
+    where = ` WHERE NOT ${UNREADABLE}${inWindow.map((c) => ` AND ${c}`).join('')}`;
   } else if (inWindow.length > 0) {
     // rows of nulls are kept so that they are counted as malformed after the load
-    const keepEmpty = source.emptyRowsAreMalformed ? ` OR (${allNull(targets)})` : '';
+    const keepEmpty = source.emptyRowsAreMalformed ? ` OR ${UNREADABLE}` : '';
     where = ` WHERE (${inWindow.join(' AND ')})${keepEmpty}`;
   }
+  // the columns a filter reads that this file lacks, as the NULLs they will be in the table
+  const absent = (filter?.columns ?? []).filter((c) => !targets.includes(quoteIdent(c.name)));
+  const fill = absent.map((c) => `, NULL::${c.type} AS ${quoteIdent(c.name)}`).join('');
+  const converted = `SELECT ${exprs.join(', ')}${fill}${unreadable} FROM (${source.sql}) AS src`;
   return {
     targets,
-    select: `SELECT * FROM (SELECT ${exprs.join(', ')} FROM (${source.sql}) AS src)${where}`,
+    select: `SELECT ${targets.join(', ')} FROM (${converted}) AS e${where}`,
     warnings,
   };
 }
@@ -147,6 +169,9 @@ export async function loadInto(
   }
   return { rows: inserted - emptyRows, emptyRows, warnings: plan.warnings };
 }
+
+/** The column that marks a record the reader could not read; never part of a table. */
+const UNREADABLE = '"__huntforge_unreadable"';
 
 function allNull(columns: string[]): string {
   return columns.map((c) => `${c} IS NULL`).join(' AND ');

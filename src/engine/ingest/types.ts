@@ -1,4 +1,5 @@
 /** Public shapes of log ingestion: what ingestLogs accepts and what it reports. */
+import type { RowFilter } from './load.js';
 
 export interface IngestProgress {
   bytesDone: number;
@@ -22,6 +23,11 @@ export interface IngestOptions {
    * whose tables must outlive the files.
    */
   lazy?: boolean;
+  /**
+   * Load only the rows a per-table test admits (a one-shot hunt loads the rows its hunts can match;
+   * see planRowFilters). Rows a reader could not read are still counted as malformed.
+   */
+  rowFilter?: (table: string) => RowFilter | undefined;
 }
 
 /** How a file was read. */

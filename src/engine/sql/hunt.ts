@@ -130,10 +130,8 @@ const inList = (expr: string, ctx: HuntSqlContext, list: string) =>
 const text = (expr: string) => `CAST(${expr} AS VARCHAR)`;
 
 function ipSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
+  const pre = ipCandidates(match, ctx);
   const endpoints = (match.endpoints ?? []).filter((e) => ctx.columns.has(e.ip));
-  if (endpoints.length === 0)
-    throw new MissingColumnError(match.endpoints?.map((e) => e.ip).join('/') ?? 'ip');
-  const pre = endpoints.map((e) => inList(text(need(ctx, e.ip)), ctx, 'ioc_ips'));
   const branches: string[] = [];
   for (const e of endpoints) {
     const ip = text(need(ctx, e.ip));
@@ -141,6 +139,14 @@ function ipSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
     branches.push(`WHEN ${inList(ip, ctx, 'ioc_any_port')} THEN ${ip}`);
   }
   return `SELECT ${eventColumns(ctx)}, CASE ${branches.join(' ')} END AS "MatchedIndicator" FROM ${id(ctx.table)} AS e WHERE ${[`(${pre.join(' OR ')})`, ...where].join(' AND ')}`;
+}
+
+/** Rows whose address is on the list, whatever the port: every row the IP match can hit. */
+function ipCandidates(match: IocMatch, ctx: HuntSqlContext): string[] {
+  const endpoints = (match.endpoints ?? []).filter((e) => ctx.columns.has(e.ip));
+  if (endpoints.length === 0)
+    throw new MissingColumnError(match.endpoints?.map((e) => e.ip).join('/') ?? 'ip');
+  return endpoints.map((e) => inList(text(need(ctx, e.ip)), ctx, 'ioc_ips'));
 }
 
 function endpointBranch(e: EndpointColumns, ip: string, ctx: HuntSqlContext): string {
@@ -189,9 +195,19 @@ function domainSql(
       : `SELECT ${select}, e."MatchedIndicator" AS ${id(matchedAs)} ${rows}`;
   }
   const host = hostExpression(match, ctx);
+  return [
+    `WITH ${matchedHostsCte(match, ctx)}`,
+    `SELECT ${select}, matched.parent AS ${id(matchedAs)} FROM ${id(ctx.table)} AS e JOIN matched ON ${host} = matched.h`,
+    where.length ? `WHERE ${where.join(' AND ')}` : '',
+  ].join('\n');
+}
+
+/** CTEs ending in `matched (h, parent)`: the table's distinct host names matching the domain list. */
+function matchedHostsCte(match: IocMatch, ctx: HuntSqlContext): string {
+  const host = hostExpression(match, ctx);
   const timeOnly = timeBounds(ctx);
   return [
-    'WITH hosts AS (',
+    'hosts AS (',
     `  SELECT DISTINCT ${host} AS h FROM ${id(ctx.table)} AS e${timeOnly.length ? ` WHERE ${timeOnly.join(' AND ')}` : ''}`,
     '), labelled AS (',
     "  SELECT h, string_split(rtrim(lower(h), '.'), '.') AS labels FROM hosts WHERE h IS NOT NULL AND h <> ''",
@@ -201,22 +217,40 @@ function domainSql(
     '), matched AS (',
     `  SELECT p.h, p.parent FROM parents AS p JOIN ${ctx.listTable('ioc_domains')} AS d ON d.v = p.parent`,
     ')',
-    `SELECT ${select}, matched.parent AS ${id(matchedAs)} FROM ${id(ctx.table)} AS e JOIN matched ON ${host} = matched.h`,
-    where.length ? `WHERE ${where.join(' AND ')}` : '',
   ].join('\n');
 }
 
+/** The distinct host names of the table that match the domain list (one column, h). */
+export function matchedHostNamesSql(match: IocMatch, ctx: HuntSqlContext): string {
+  return `WITH ${matchedHostsCte(match, ctx)} SELECT DISTINCT h FROM matched`;
+}
+
 function urlSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
+  const normalised = normalisedUrl(match, ctx);
+  return `SELECT ${eventColumns(ctx)}, CASE WHEN ${inList(normalised, ctx, 'ioc_urls')} THEN ${normalised} END AS "MatchedIndicator" FROM ${id(ctx.table)} AS e${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+}
+
+/** The URL column with scheme and host lowercased and an empty path as '/', as the list holds them. */
+function normalisedUrl(match: IocMatch, ctx: HuntSqlContext): string {
   const column = (match.urlColumns ?? []).find((c) => ctx.columns.has(c));
   if (!column) throw new MissingColumnError(match.urlColumns?.join('/') ?? 'url');
   const url = text(need(ctx, column));
   const origin = `regexp_extract(${url}, ${sqlString(URL_ORIGIN_REGEX)}, 1)`;
   const rest = `substr(${url}, length(${origin}) + 1)`;
-  const normalised = `concat(lower(${origin}), CASE WHEN ${rest} = '' THEN '/' ELSE ${rest} END)`;
-  return `SELECT ${eventColumns(ctx)}, CASE WHEN ${inList(normalised, ctx, 'ioc_urls')} THEN ${normalised} END AS "MatchedIndicator" FROM ${id(ctx.table)} AS e${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  return `concat(lower(${origin}), CASE WHEN ${rest} = '' THEN '/' ELSE ${rest} END)`;
 }
 
 function hashSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
+  const tests = hashTests(match, ctx);
+  const matched = `CASE ${tests.map((t) => `WHEN ${t.cond} THEN ${t.value}`).join(' ')} END`;
+  return [
+    `SELECT *, CASE length("MatchedIndicator") WHEN 32 THEN 'MD5' WHEN 40 THEN 'SHA1' ELSE 'SHA256' END AS "MatchedHashAlgorithm"`,
+    `FROM (SELECT ${eventColumns(ctx)}, ${matched} AS "MatchedIndicator" FROM ${id(ctx.table)} AS e`,
+    `WHERE ${[`(${tests.map((t) => t.cond).join(' OR ')})`, ...where].join(' AND ')})`,
+  ].join(' ');
+}
+
+function hashTests(match: IocMatch, ctx: HuntSqlContext): { cond: string; value: string }[] {
   const tests: { cond: string; value: string }[] = [];
   for (const c of match.hashColumns ?? []) {
     if (!ctx.columns.has(c.column)) continue;
@@ -225,10 +259,32 @@ function hashSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string 
   }
   if (tests.length === 0)
     throw new MissingColumnError(match.hashColumns?.map((c) => c.column).join('/') ?? 'hash');
-  const matched = `CASE ${tests.map((t) => `WHEN ${t.cond} THEN ${t.value}`).join(' ')} END`;
-  return [
-    `SELECT *, CASE length("MatchedIndicator") WHEN 32 THEN 'MD5' WHEN 40 THEN 'SHA1' ELSE 'SHA256' END AS "MatchedHashAlgorithm"`,
-    `FROM (SELECT ${eventColumns(ctx)}, ${matched} AS "MatchedIndicator" FROM ${id(ctx.table)} AS e`,
-    `WHERE ${[`(${tests.map((t) => t.cond).join(' OR ')})`, ...where].join(' AND ')})`,
-  ].join(' ');
+  return tests;
+}
+
+/**
+ * A test over `e` that holds for every row of `ctx.table` the hunt can match — on its own table,
+ * or as the lookups of a lookup-then-connect hunt — before time bounds and exclusions, so that
+ * only those rows need loading. `hostNames` is a table (column v) of the host names matching the
+ * domain list. 'false' when the hunt cannot match this table's rows at all; undefined when no
+ * test narrower than "every row" is known.
+ */
+export function huntRowFilter(hunt: Hunt, ctx: HuntSqlContext, hostNames?: string): string | undefined {
+  const c = hunt.correlation;
+  const asLookups = c !== undefined && c.lookupTable === ctx.table;
+  const match = asLookups ? c.lookupMatch : hunt.match;
+  try {
+    if (!match) return ctx.selection;
+    if (match.indicatorType === 'domain') {
+      return hostNames ? `${hostExpression(match, ctx)} IN (SELECT v FROM ${hostNames})` : undefined;
+    }
+    if (match.indicatorType === 'ip') return `(${ipCandidates(match, ctx).join(' OR ')})`;
+    if (match.indicatorType === 'url') return inList(normalisedUrl(match, ctx), ctx, 'ioc_urls');
+    return `(${hashTests(match, ctx)
+      .map((t) => t.cond)
+      .join(' OR ')})`;
+  } catch (err) {
+    if (err instanceof MissingColumnError) return 'false';
+    throw err;
+  }
 }

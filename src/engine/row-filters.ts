@@ -1,0 +1,215 @@
+/**
+ * A one-shot hunt (no --db) needs only the events its hunts can match, not every event: loading
+ * is most of a run's cost, and matched rows are a tiny share of the logs. planRowFilters works out,
+ * per table, a test that admits every row any hunt can match (its own IOC or selection test, the
+ * lookups of a lookup-then-connect hunt), so ingestion loads those rows and skips the rest. The
+ * hunts then run on the smaller tables with their usual SQL and find exactly what they would
+ * have found on all rows: exclusions and time bounds only ever remove matched rows.
+ *
+ * Domain hunts match a name or any parent of it, which no per-row hash lookup can test; their host
+ * names are matched first on a throwaway database whose tables are views over the same files
+ * (one read of the host columns only), and the rows are then loaded when their host is one of those.
+ */
+import { createHash } from 'node:crypto';
+import { localTableFor } from '../hunts/datasources.js';
+import { indicatorLists } from '../hunts/lists.js';
+import type { Hunt, IocMatch } from '../hunts/types.js';
+import { type HuntDatabase, openDatabase } from './database.js';
+import { classifyFile } from './ingest/classify.js';
+import { discoverFiles } from './ingest/discover.js';
+import { ingestLogs } from './ingest/index.js';
+import type { RowFilter } from './ingest/load.js';
+import type { IngestOptions } from './ingest/types.js';
+import { compileConditionSql, sqlIdentifier } from './sql/condition.js';
+import { type HuntSqlContext, hostExpression, huntRowFilter, matchedHostNamesSql } from './sql/hunt.js';
+
+export interface RowFilters {
+  /** The test for a table's rows; undefined loads every row. */
+  filterFor(table: string): RowFilter | undefined;
+  /** Drops the temporary tables the tests read (after ingestion). */
+  drop(): Promise<void>;
+}
+
+/**
+ * The row tests for loading `paths` into `db` for `hunts`. A table gets no test (all rows load)
+ * when any hunt on it has none, or when its files include formats read outside DuckDB (CEF is
+ * parsed in JS, gzip'd Parquet unpacked first), which reading twice would cost more than it saves.
+ */
+export async function planRowFilters(
+  db: HuntDatabase,
+  paths: string[],
+  hunts: Hunt[],
+  options: Pick<IngestOptions, 'table' | 'since' | 'until'>,
+): Promise<RowFilters> {
+  const lists = new ValueTables(db);
+  const filters = new Map<string, RowFilter | undefined>();
+  const { readTwice, native } = await splitByReader(paths, options.table);
+  const scratch = await openDatabase();
+  try {
+    await ingestLogs(scratch, native, { ...options, lazy: true });
+    const scratchLists = new ValueTables(scratch);
+    const distinctHosts = new Map<string, string>();
+    for (const table of await scratch.tableNames()) {
+      if (readTwice.has(table)) continue;
+      const columns = await describe(scratch, table);
+      const names = new Set(columns.map((c) => c.name));
+      const ctx = (hunt: Hunt, values: ValueTables): HuntSqlContext => ({
+        table,
+        columns: names,
+        timeColumn: null,
+        listTable: (name) => values.tableFor(huntLists(hunt, table).get(name) ?? []),
+        exclusions: [],
+      });
+      const readers = hunts.filter(
+        (h) => localTableFor(h.table) === table || h.correlation?.lookupTable === table,
+      );
+      // the host names any domain hunt matches here, one set per host expression; the files are
+      // read once per expression for its distinct names, which each hunt's list is matched against
+      const hostNames = new Map<string, Set<string>>();
+      for (const hunt of readers) {
+        const match = matchFor(hunt, table);
+        if (match?.indicatorType !== 'domain' || !hasAny(match, names)) continue;
+        const key = hostExpression(match, { columns: names });
+        let distinct = distinctHosts.get(key);
+        if (!distinct) {
+          distinct = `hf_distinct_hosts_${distinctHosts.size}`;
+          await scratch.run(
+            `CREATE TEMP TABLE ${sqlIdentifier(distinct)} AS SELECT DISTINCT ${key} AS h FROM ${sqlIdentifier(table)} AS e`,
+          );
+          distinctHosts.set(key, distinct);
+        }
+        await scratchLists.load(huntLists(hunt, table));
+        const overDistinct: HuntSqlContext = {
+          ...ctx(hunt, scratchLists),
+          table: distinct,
+          columns: new Set(['h']),
+        };
+        const found = await scratch.query<{ h: string }>(matchedHostNamesSql(HOST_COLUMN, overDistinct));
+        const set = hostNames.get(key) ?? new Set<string>();
+        for (const { h } of found) set.add(h);
+        hostNames.set(key, set);
+      }
+      const tests = new Set<string>();
+      let complete = true;
+      for (const hunt of readers) {
+        const mainCtx = ctx(hunt, lists);
+        if (!hunt.match && hunt.selection) {
+          const compiled = compileConditionSql(hunt.selection, table, [...names]);
+          mainCtx.selection = compiled.evaluable ? compiled.sql : 'false';
+        }
+        await lists.load(huntLists(hunt, table));
+        const match = matchFor(hunt, table);
+        const matchedNames =
+          match?.indicatorType === 'domain' && hasAny(match, names)
+            ? hostNames.get(hostExpression(match, { columns: names }))
+            : undefined;
+        const test = huntRowFilter(
+          hunt,
+          mainCtx,
+          matchedNames && (await lists.tableOfValues([...matchedNames])),
+        );
+        if (test === undefined) complete = false;
+        else if (test !== 'false') tests.add(test);
+      }
+      filters.set(
+        table,
+        complete
+          ? { sql: tests.size > 0 ? [...tests].map((t) => `(${t})`).join(' OR ') : 'false', columns }
+          : undefined,
+      );
+    }
+  } finally {
+    scratch.close();
+  }
+  return { filterFor: (table) => filters.get(table), drop: () => lists.drop() };
+}
+
+/** A domain match over the one column (h) of a table of distinct host names. */
+const HOST_COLUMN: IocMatch = {
+  indicatorType: 'domain',
+  domainColumns: [{ column: 'h', holds: 'name' }],
+  ignorePort: false,
+};
+
+/** True when the table has one of the columns the domain match reads. */
+function hasAny(match: IocMatch, columns: Set<string>): boolean {
+  return (match.domainColumns ?? []).some((c) => columns.has(c.column));
+}
+
+/** The match a hunt applies to this table's rows: its own, or its lookups' when they are read here. */
+function matchFor(hunt: Hunt, table: string): IocMatch | undefined {
+  const c = hunt.correlation;
+  return c && c.lookupTable === table ? c.lookupMatch : hunt.match;
+}
+
+function huntLists(hunt: Hunt, table: string): Map<string, string[]> {
+  const c = hunt.correlation;
+  if (c && c.lookupTable === table) return indicatorLists(c.lookupMatch, c.domains);
+  return hunt.match ? indicatorLists(hunt.match, hunt.indicators) : new Map();
+}
+
+async function splitByReader(
+  paths: string[],
+  tableOverride?: string,
+): Promise<{ native: string[]; readTwice: Set<string> }> {
+  const native: string[] = [];
+  const readTwice = new Set<string>();
+  for (const found of await discoverFiles(paths)) {
+    const file = await classifyFile(found.path, found.size, tableOverride);
+    if (file.format === 'cef' || (file.format === 'parquet' && file.gzip)) readTwice.add(file.table);
+    else native.push(file.path);
+  }
+  return { native, readTwice };
+}
+
+async function describe(db: HuntDatabase, table: string): Promise<{ name: string; type: string }[]> {
+  const rows = await db.query<{ column_name: string; column_type: string }>(
+    `SELECT column_name, column_type FROM (DESCRIBE ${sqlIdentifier(table)})`,
+  );
+  return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
+}
+
+/** Temporary one-column (v) tables of values, one per distinct list, shared by every test reading it. */
+class ValueTables {
+  private readonly tables = new Map<string, string>();
+
+  constructor(private readonly db: HuntDatabase) {}
+
+  /** The table holding exactly these values (made by load or tableOfValues first). */
+  tableFor(values: string[]): string {
+    return sqlIdentifier(this.nameOf(values));
+  }
+
+  /** Makes the tables of these lists, and the empty one that stands for a list a hunt lacks. */
+  async load(lists: Map<string, string[]>): Promise<void> {
+    await this.tableOfValues([]);
+    for (const values of lists.values()) await this.tableOfValues(values);
+  }
+
+  async tableOfValues(values: string[]): Promise<string> {
+    const name = this.nameOf(values);
+    if (!this.tables.has(name)) {
+      this.tables.set(name, name);
+      await this.db.run(`CREATE OR REPLACE TEMP TABLE ${sqlIdentifier(name)} (v VARCHAR)`);
+      const appender = await this.db.connection.createAppender(name, 'main', 'temp');
+      for (const value of values) {
+        appender.appendVarchar(value);
+        appender.endRow();
+      }
+      appender.flushSync();
+      appender.closeSync();
+    }
+    return sqlIdentifier(name);
+  }
+
+  async drop(): Promise<void> {
+    for (const name of this.tables.values()) await this.db.run(`DROP TABLE IF EXISTS ${sqlIdentifier(name)}`);
+    this.tables.clear();
+  }
+
+  private nameOf(values: string[]): string {
+    const hash = createHash('sha256');
+    for (const v of values) hash.update(v).update('\0');
+    return `hf_values_${hash.digest('hex').slice(0, 16)}`;
+  }
+}
