@@ -148,7 +148,9 @@ const found = parse(join(work, 'findings.json'));
 const foundKept = parse(join(work, 'findings-kept.json'));
 const foundAgain = parse(join(work, 'findings-db.json'));
 if (new Set([found, foundKept, foundAgain, inProcess.findings.length]).size !== 1)
-  throw new Error(`the runs disagree: ${found}, ${foundKept}, ${foundAgain}, ${inProcess.findings.length} findings`);
+  throw new Error(
+    `the runs disagree: ${found}, ${foundKept}, ${foundAgain}, ${inProcess.findings.length} findings`,
+  );
 const total = events + Math.floor(events / 5);
 
 console.log(
