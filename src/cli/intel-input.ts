@@ -4,7 +4,13 @@
  */
 import { ConfigError, type HuntforgeConfig, loadConfig } from '../config/index.js';
 import type { PlanOptions } from '../hunts/plan.js';
-import { type ReadOptions, type ReadSummary, readIndicators } from '../intel/read.js';
+import {
+  type LazyReadSummary,
+  type ReadOptions,
+  type ReadSummary,
+  readIndicators,
+  readIndicatorsLazy,
+} from '../intel/read.js';
 import { INDICATOR_TYPES, type IndicatorType } from '../intel/types.js';
 import { isThreatFoxInput, resolveThreatFoxInput } from '../remote/threatfox-input.js';
 import { parseDate, parseDuration, parseIntOption } from './args.js';
@@ -67,10 +73,31 @@ export async function readInputs(
   options: ReadOptions,
 ): Promise<ReadSummary> {
   if (inputs.length === 0) throw new UsageError('give at least one input file (or - for stdin); see --help');
-  const result = await readIndicators(inputs, {
+  return reportRead(command, inputs, await readIndicators(inputs, withThreatFox(options)));
+}
+
+/** readInputs, with the indicators built one at a time as they are iterated (see readIndicatorsLazy). */
+export async function readInputsLazy(
+  command: string,
+  inputs: string[],
+  options: ReadOptions,
+): Promise<LazyReadSummary> {
+  if (inputs.length === 0) throw new UsageError('give at least one input file (or - for stdin); see --help');
+  return reportRead(command, inputs, await readIndicatorsLazy(inputs, withThreatFox(options)));
+}
+
+function withThreatFox(options: ReadOptions): ReadOptions {
+  return {
     ...options,
     resolveInput: async (input) => (isThreatFoxInput(input) ? resolveThreatFoxInput(input) : null),
-  });
+  };
+}
+
+function reportRead<T extends LazyReadSummary | ReadSummary>(
+  command: string,
+  inputs: string[],
+  result: T,
+): T {
   const nothingRead = result.errors.length === inputs.length;
   if (nothingRead && result.errors.length === 1) throw new UserFacingError(result.errors[0]);
   for (const error of result.errors) process.stderr.write(`huntforge ${command}: ${error}\n`);

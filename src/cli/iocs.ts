@@ -1,10 +1,11 @@
 /** `huntforge iocs`: read feeds and reports, print canonical, flagged indicators. */
 import { indicatorToJson } from '../intel/json.js';
 import { indicatorsToCsv, indicatorTable, summaryLines } from '../intel/present.js';
-import { INDICATOR_TYPES } from '../intel/types.js';
+import { INDICATOR_TYPES, type Indicator } from '../intel/types.js';
+import { ChunkedWriter, writePrettyJsonWithArray } from '../io/streamed-output.js';
 import { parseCommandArgs } from './args.js';
 import { type Command, UsageError } from './command.js';
-import { indicatorFilter, indicatorFilterOptions, readInputs } from './intel-input.js';
+import { indicatorFilter, indicatorFilterOptions, readInputs, readInputsLazy } from './intel-input.js';
 
 const HELP = `Usage: huntforge iocs <input...> [options]
 
@@ -43,18 +44,42 @@ export const iocsCommand: Command = {
       ...indicatorFilterOptions(true),
     });
     if (values.json && values.csv) throw new UsageError('choose one of --json and --csv');
-    const result = await readInputs('iocs', positionals, indicatorFilter(values, true));
-    const { indicators } = result;
-    if (values.json) {
-      const doc = { indicators: indicators.map(indicatorToJson), rejected: result.rejected };
-      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-    } else if (values.csv) {
-      process.stdout.write(indicatorsToCsv(indicators));
-    } else {
-      process.stdout.write(
-        `${[...summaryLines(indicators), '', ...indicatorTable(indicators)].join('\n')}\n`,
-      );
+    const filter = indicatorFilter(values, true);
+    if (values.json || values.csv) {
+      // machine output streams: a feed of millions of indicators is never one array or one string
+      const result = await readInputsLazy('iocs', positionals, filter);
+      const out = new ChunkedWriter(process.stdout);
+      if (values.json)
+        await writePrettyJsonWithArray(out, 'indicators', mapped(result.indicators, indicatorToJson), () => ({
+          rejected: result.rejected,
+        }));
+      else await writeCsv(out, result.indicators);
+      return 0;
     }
+    const { indicators } = await readInputs('iocs', positionals, filter);
+    process.stdout.write(`${[...summaryLines(indicators), '', ...indicatorTable(indicators)].join('\n')}\n`);
     return 0;
   },
 };
+
+function* mapped<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U> {
+  for (const item of items) yield map(item);
+}
+
+/** indicatorsToCsv a few thousand rows at a time: the header once, then each batch's rows. */
+async function writeCsv(out: ChunkedWriter, indicators: Iterable<Indicator>): Promise<void> {
+  let batch: Indicator[] = [];
+  let first = true;
+  const flush = async () => {
+    const text = indicatorsToCsv(batch);
+    await out.write(first ? text : text.slice(text.indexOf('\r\n') + 2));
+    first = false;
+    batch = [];
+  };
+  for (const indicator of indicators) {
+    batch.push(indicator);
+    if (batch.length === 4096) await flush();
+  }
+  if (batch.length > 0 || first) await flush();
+  await out.flush();
+}
