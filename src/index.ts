@@ -10,6 +10,8 @@ export {
   ingestLogs,
   type LogFormat,
 } from './engine/ingest/index.js';
+export type { RowFilter } from './engine/ingest/load.js';
+export { planRowFilters, type RowFilters } from './engine/row-filters.js';
 export { type LocalHuntOptions, type LocalHuntResult, runLocalHunts } from './engine/run-hunts.js';
 export { compileConditionSql, sqlIdentifier, sqlString } from './engine/sql/condition.js';
 export type { Finding, HuntRunSummary } from './engine/types.js';

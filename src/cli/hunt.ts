@@ -39,7 +39,8 @@ Defender exports), Parquet, gzip of any of these, CEF syslog, Zeek dns/conn logs
 
 Options:
   --logs <path>          log file or folder (repeatable)
-  --db <file>            keep the ingested tables in this DuckDB file (reuse it without --logs)
+  --db <file>            keep every ingested event in this DuckDB file (reuse it without --logs);
+                         without it, the run loads only the events its hunts can match
   --table <name>         table for every --logs file, instead of the file name
   --since <time>         hunt events at or after this time (2026-04-25 or ISO time)
   --until <time>         hunt events before this time
