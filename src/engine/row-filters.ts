@@ -10,7 +10,6 @@
  * names are matched first on a throwaway database whose tables are views over the same files
  * (one read of the host columns only), and the rows are then loaded when their host is one of those.
  */
-import { createHash } from 'node:crypto';
 import { localTableFor } from '../hunts/datasources.js';
 import { indicatorLists } from '../hunts/lists.js';
 import type { Hunt, IocMatch } from '../hunts/types.js';
@@ -22,6 +21,7 @@ import type { RowFilter } from './ingest/load.js';
 import type { IngestOptions } from './ingest/types.js';
 import { compileConditionSql, sqlIdentifier } from './sql/condition.js';
 import { type HuntSqlContext, hostExpression, huntRowFilter, matchedHostNamesSql } from './sql/hunt.js';
+import { ValueTables } from './value-tables.js';
 
 export interface RowFilters {
   /** The test for a table's rows; undefined loads every row. */
@@ -167,49 +167,4 @@ async function describe(db: HuntDatabase, table: string): Promise<{ name: string
     `SELECT column_name, column_type FROM (DESCRIBE ${sqlIdentifier(table)})`,
   );
   return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
-}
-
-/** Temporary one-column (v) tables of values, one per distinct list, shared by every test reading it. */
-class ValueTables {
-  private readonly tables = new Map<string, string>();
-
-  constructor(private readonly db: HuntDatabase) {}
-
-  /** The table holding exactly these values (made by load or tableOfValues first). */
-  tableFor(values: string[]): string {
-    return sqlIdentifier(this.nameOf(values));
-  }
-
-  /** Makes the tables of these lists, and the empty one that stands for a list a hunt lacks. */
-  async load(lists: Map<string, string[]>): Promise<void> {
-    await this.tableOfValues([]);
-    for (const values of lists.values()) await this.tableOfValues(values);
-  }
-
-  async tableOfValues(values: string[]): Promise<string> {
-    const name = this.nameOf(values);
-    if (!this.tables.has(name)) {
-      this.tables.set(name, name);
-      await this.db.run(`CREATE OR REPLACE TEMP TABLE ${sqlIdentifier(name)} (v VARCHAR)`);
-      const appender = await this.db.connection.createAppender(name, 'main', 'temp');
-      for (const value of values) {
-        appender.appendVarchar(value);
-        appender.endRow();
-      }
-      appender.flushSync();
-      appender.closeSync();
-    }
-    return sqlIdentifier(name);
-  }
-
-  async drop(): Promise<void> {
-    for (const name of this.tables.values()) await this.db.run(`DROP TABLE IF EXISTS ${sqlIdentifier(name)}`);
-    this.tables.clear();
-  }
-
-  private nameOf(values: string[]): string {
-    const hash = createHash('sha256');
-    for (const v of values) hash.update(v).update('\0');
-    return `hf_values_${hash.digest('hex').slice(0, 16)}`;
-  }
 }

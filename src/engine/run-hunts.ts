@@ -18,6 +18,7 @@ import {
   MissingColumnError,
 } from './sql/hunt.js';
 import type { Finding, HuntRunSummary } from './types.js';
+import { ValueTables } from './value-tables.js';
 
 export interface LocalHuntOptions {
   since?: Date;
@@ -32,13 +33,6 @@ export interface LocalHuntResult {
   warnings: string[];
 }
 
-const ALL_LISTS = {
-  ip: ['ioc_ips', 'ioc_endpoints', 'ioc_any_port'],
-  domain: ['ioc_domains'],
-  url: ['ioc_urls', 'ioc_url_hosts'],
-  hash: ['ioc_sha256', 'ioc_sha1', 'ioc_md5'],
-} as const;
-
 export async function runLocalHunts(
   db: HuntDatabase,
   hunts: Hunt[],
@@ -48,8 +42,8 @@ export async function runLocalHunts(
   const findings: Finding[] = [];
   const warnings: string[] = [];
   const summary: HuntRunSummary = { findings: 0, hunts: [] };
-  let listCounter = 0;
   const shared = new SharedWork(db);
+  const values = new ValueTables(db);
 
   try {
     for (const hunt of hunts) {
@@ -65,11 +59,10 @@ export async function runLocalHunts(
         continue;
       }
       const columns = await shared.columnsOf(table);
-      const prefix = `hf_list_${listCounter++}`;
-      const created: string[] = [];
       try {
-        if (hunt.match) await loadLists(db, hunt, prefix, created);
-        const listTable = (name: string) => sqlIdentifier(`${prefix}_${name}`);
+        const lists = huntLists(hunt);
+        await values.load(lists);
+        const listTable = (name: string) => values.tableFor(lists.get(name) ?? []);
         const timeColumn = columns.has('TimeGenerated')
           ? 'TimeGenerated'
           : columns.has('Timestamp')
@@ -80,13 +73,11 @@ export async function runLocalHunts(
           const c = hunt.correlation;
           if (!tables.has(c.lookupTable))
             throw new MissingColumnError(`${c.lookupTable} logs to correlate with`);
-          const domains = indicatorLists(c.lookupMatch, c.domains).get('ioc_domains') ?? [];
-          await loadList(db, `${prefix}_ioc_domains`, domains, created);
           const lookupColumns = await shared.columnsOf(c.lookupTable);
           lookup = {
             table: c.lookupTable,
             columns: lookupColumns,
-            matchedRows: await shared.domainMatches(c.lookupMatch, domains, {
+            matchedRows: await shared.domainMatches(c.lookupMatch, {
               table: c.lookupTable,
               columns: lookupColumns,
               timeColumn,
@@ -123,10 +114,8 @@ export async function runLocalHunts(
           lookup,
           emptyColumns: await shared.emptyColumns(table),
         };
-        if (hunt.match?.indicatorType === 'domain' && !hunt.correlation) {
-          const domains = indicatorLists(hunt.match, hunt.indicators).get('ioc_domains') ?? [];
-          context.matchedRows = await shared.domainMatches(hunt.match, domains, context);
-        }
+        if (hunt.match?.indicatorType === 'domain' && !hunt.correlation)
+          context.matchedRows = await shared.domainMatches(hunt.match, context);
         const sql = huntSql(hunt, context);
         const rows = await db.query(sql);
         const byKey = indicatorIndex(hunt.indicators);
@@ -137,12 +126,11 @@ export async function runLocalHunts(
         const message = `hunt "${hunt.title}" skipped: table ${table} has no column ${err.message}`;
         warnings.push(message);
         summary.hunts.push({ huntId: hunt.id, table, status: 'skipped', rows: 0, message });
-      } finally {
-        for (const t of created) await db.run(`DROP TABLE IF EXISTS ${sqlIdentifier(t)}`);
       }
     }
   } finally {
     await shared.drop();
+    await values.drop();
   }
   summary.findings = findings.length;
   return { findings, summary, warnings };
@@ -200,14 +188,15 @@ class SharedWork {
   }
 
   /** A temporary table of the rows matching a domain list, made once per distinct question. */
-  async domainMatches(match: IocMatch, domains: string[], ctx: HuntSqlContext): Promise<string> {
+  async domainMatches(match: IocMatch, ctx: HuntSqlContext): Promise<string> {
+    // the list table is named after its content, so it stands for the domains
     const key = JSON.stringify([
       ctx.table,
       hostExpression(match, ctx),
       ctx.since?.toISOString(),
       ctx.until?.toISOString(),
       ctx.timeColumn,
-      domains,
+      ctx.listTable('ioc_domains'),
     ]);
     let table = this.matches.get(key);
     if (!table) {
@@ -224,25 +213,12 @@ class SharedWork {
   }
 }
 
-async function loadLists(db: HuntDatabase, hunt: Hunt, prefix: string, created: string[]): Promise<void> {
-  const lists = indicatorLists(hunt.match!, hunt.indicators);
-  for (const name of ALL_LISTS[hunt.match!.indicatorType]) {
-    await loadList(db, `${prefix}_${name}`, lists.get(name) ?? [], created);
-  }
-}
-
-/** An indicator list becomes a temporary table, filled through DuckDB's appender (no SQL text per value). */
-async function loadList(db: HuntDatabase, table: string, values: string[], created: string[]): Promise<void> {
-  await db.run(`CREATE TEMP TABLE ${sqlIdentifier(table)} (v VARCHAR)`);
-  created.push(table);
-  if (values.length === 0) return;
-  const appender = await db.connection.createAppender(table, 'main', 'temp');
-  for (const value of values) {
-    appender.appendVarchar(value);
-    appender.endRow();
-  }
-  appender.flushSync();
-  appender.closeSync();
+/** The lists a hunt's SQL reads by name; a lookup-then-connect hunt's domains are its ioc_domains. */
+function huntLists(hunt: Hunt): Map<string, string[]> {
+  const lists = hunt.match ? indicatorLists(hunt.match, hunt.indicators) : new Map<string, string[]>();
+  const c = hunt.correlation;
+  if (c) lists.set('ioc_domains', indicatorLists(c.lookupMatch, c.domains).get('ioc_domains') ?? []);
+  return lists;
 }
 
 function indicatorIndex(indicators: Indicator[]): Map<string, Indicator> {
