@@ -11,7 +11,6 @@ import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { EMPTY } from './canonical.js';
 import { type IndicatorFilter, indicatorPredicate } from './filter.js';
 import { feedLines } from './lines.js';
 import { planFile, readInParts, type WorkerOptions } from './parts/read-parts.js';
@@ -22,7 +21,6 @@ import { InputError, type LineReader, type ReaderSink } from './readers/types.js
 import { canonicalisingSink } from './sink.js';
 import { IndicatorStore } from './store/indicator-store.js';
 import type { Indicator, ReadResult, Rejection } from './types.js';
-import { flagsFor } from './warninglists/index.js';
 
 export interface ReadOptions extends IndicatorFilter {
   /** Largest JSON document read whole, in bytes (default 512 MiB). */
@@ -139,7 +137,7 @@ function describeError(input: string, err: unknown): string {
 
 class ReadSession {
   readonly errors: string[] = [];
-  private readonly merger = new IndicatorStore();
+  private readonly merger = new IndicatorStore(true);
   private readonly rejected: Rejection[] = [];
   private rejectedTotal = 0;
   private readonly formats: { input: string; format: string }[] = [];
@@ -255,14 +253,10 @@ class ReadSession {
     };
   }
 
-  /** The merged indicators, materialised one at a time, flagged, and filtered. */
+  /** The merged indicators (flagged when first stored), materialised one at a time, and filtered. */
   private *flagged(): Generator<Indicator> {
     const keep = indicatorPredicate(this.options);
-    for (const indicator of this.merger) {
-      const flags = flagsFor(indicator);
-      indicator.flags = flags.length === 0 ? EMPTY : flags;
-      if (keep(indicator)) yield indicator;
-    }
+    for (const indicator of this.merger) if (keep(indicator)) yield indicator;
   }
 }
 

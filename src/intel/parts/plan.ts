@@ -14,6 +14,9 @@ export interface PartPlan {
   starts: number[];
   /** The header columns at the file's first header line: where later parts start from. */
   columns: string[];
+  size: number;
+  /** Average line length in the file's head, to estimate how many rows a part holds. */
+  bytesPerLine: number;
 }
 
 const PEEK_BYTES = 4096;
@@ -39,7 +42,10 @@ export async function planParts(handle: FileHandle, size: number, parts: number)
     if (start < 0 || start >= size) break;
     if (start > starts[starts.length - 1]) starts.push(start);
   }
-  return starts.length < 2 ? null : { starts, columns };
+  let lines = 0;
+  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) lines++;
+  const bytesPerLine = bytesRead / Math.max(1, lines);
+  return starts.length < 2 ? null : { starts, columns, size, bytesPerLine };
 }
 
 /** The columns after the first header line among the complete lines of `text`, or null. */

@@ -68,6 +68,9 @@ export async function readInParts(
   options: WorkerOptions = {},
 ): Promise<void> {
   const { starts } = plan;
+  // Rows a stretch of the file holds, estimated a little high: reserved room left unused is
+  // nearly free, growing a column by doubling copies it.
+  const rows = (bytes: number) => Math.ceil((bytes / plan.bytesPerLine) * 1.05) + 1024;
   const part = (k: number, columns: string[] | null, lineOffset: number): PartInput => ({
     file: path,
     start: starts[k],
@@ -76,10 +79,16 @@ export async function readInParts(
     lineOffset,
     maxLineLength: target.maxLineLength,
   });
-  const workers = starts
-    .slice(1)
-    .map((_, i) => startWorker({ ...part(i + 1, plan.columns, 0), maxRejected: target.maxRejected }));
+  const workers = starts.slice(1).map((start, i) => {
+    const end = starts[i + 2] ?? plan.size;
+    return startWorker({
+      ...part(i + 1, plan.columns, 0),
+      maxRejected: target.maxRejected,
+      rows: rows(end - start),
+    });
+  });
   try {
+    target.store.reserve(target.store.size + rows(plan.size));
     const first = part(0, null, 0);
     let { columns, lines } = await readPart(first, target.store, target.reject);
     options.onPart?.({ start: first.start, end: first.end, by: 'this thread' });
@@ -116,12 +125,15 @@ const workerUrl = new URL(fromSource ? './worker.ts' : './worker.js', import.met
 
 /** A new worker thread running worker.ts/.js. */
 function spawn(input: WorkerInput): Worker {
-  if (!fromSource) return new Worker(workerUrl, { workerData: input });
+  // A small young generation: a part's garbage is short-lived, and each thread's nursery
+  // otherwise grows to tens of megabytes of resident memory.
+  const options = { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 4 } };
+  if (!fromSource) return new Worker(workerUrl, options);
   // Node 20 does not apply tsx's loader (from --import) to a worker's own modules: the worker
   // registers it before importing the TypeScript module.
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const bootstrap = `import(${tsx}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: input });
+  return new Worker(bootstrap, { ...options, eval: true });
 }
 
 /** A worker reading one part; `output` is null if it failed (the part is then read here). */

@@ -10,6 +10,8 @@ import { readPart } from './part-reader.js';
 
 export interface WorkerInput extends PartInput {
   maxRejected: number;
+  /** Estimated rows in the part, reserved up front. */
+  rows: number;
 }
 
 /** A rejection in a part: `line` within the part (or -1 if the location names no line). */
@@ -21,7 +23,8 @@ export interface PartRejection {
 }
 
 const input = workerData as WorkerInput;
-const store = new IndicatorStore();
+const store = new IndicatorStore(true);
+store.reserve(input.rows);
 const rejected: PartRejection[] = [];
 let rejectedTotal = 0;
 const prefix = `${input.file}:`;

@@ -15,7 +15,13 @@ export class Column<T extends Uint8Array | Int8Array | Int32Array | Uint32Array>
   /** Makes room for index `i` (callers append one row at a time). */
   ensure(i: number): void {
     if (i < this.data.length) return;
-    const grown = this.make(this.data.length * 2);
+    this.reserve(Math.max(1024, this.data.length * 2));
+  }
+
+  /** Makes room for `length` rows at once (no doubling steps, each a copy). */
+  reserve(length: number): void {
+    if (length <= this.data.length) return;
+    const grown = this.make(length);
     grown.set(this.data);
     this.data = grown;
   }

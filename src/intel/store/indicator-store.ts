@@ -14,9 +14,11 @@
 import { EMPTY } from '../canonical.js';
 import { LineSource } from '../source.js';
 import { detach } from '../strings.js';
-import { INDICATOR_TYPES, type Indicator, type IndicatorType, type Source } from '../types.js';
+import { type Flag, INDICATOR_TYPES, type Indicator, type IndicatorType, type Source } from '../types.js';
+import { flagsFor } from '../warninglists/index.js';
 import { type Attribution, AttributionTable } from './attribution-table.js';
 import { Column } from './columns.js';
+import { FlagTable } from './flag-table.js';
 import { type ArenaColumns, StringArena } from './string-arena.js';
 import { TimeColumn, type TimeColumns } from './time-column.js';
 
@@ -34,6 +36,10 @@ export class RowFields {
   valueText = '';
   valueStart = 0;
   valueEnd = 0;
+  /** Or the value is entry `valueEntry` of another store's arena, whose identity hash is `hash`. */
+  valueArena: StringArena | null = null;
+  valueEntry = 0;
+  hash = 0;
   port = NO_NUMBER;
   host: string | null = null;
   confidence = NO_NUMBER;
@@ -42,6 +48,8 @@ export class RowFields {
   lastSeen = NO_NUMBER;
   /** A number from this store's `attributionId`. */
   attribution = 0;
+  /** A number in this store's flag table, or -1: flag the row when it is new. */
+  flagSet = -1;
   /** A number from this store's `sourceFileId`, and the line. */
   sourceFile = 0;
   line = 0;
@@ -49,6 +57,9 @@ export class RowFields {
   referenceStart = 0;
   /** NO_NUMBER when the row has no reference. */
   referenceEnd = NO_NUMBER;
+  /** Or the reference is entry `referenceEntry` of another store's arena (NO_NUMBER: none). */
+  referenceArena: StringArena | null = null;
+  referenceEntry = NO_NUMBER;
 }
 
 /** A LineSource as plain data: file, format, line, reference, reporter. */
@@ -73,8 +84,18 @@ export interface StoreColumns {
   lastSeen: TimeColumns;
   validUntil: TimeColumns;
   attributions: readonly Attribution[];
+  flagSet: Int32Array;
+  flagSets: readonly Flag[][];
   sourceFiles: readonly Pick<Source, 'file' | 'format' | 'reporter'>[];
   moreSources: [number, LineSourceFields[]][];
+}
+
+/** The reference of a row given as fields, as a string of its own. */
+function referenceText(f: RowFields): string | undefined {
+  if (f.referenceArena !== null)
+    return f.referenceEntry === NO_NUMBER ? undefined : f.referenceArena.get(f.referenceEntry);
+  if (f.referenceEnd === NO_NUMBER) return undefined;
+  return detach(f.referenceText.slice(f.referenceStart, f.referenceEnd));
 }
 
 /** Lists that crossed a thread boundary are copies: empty ones become the shared EMPTY again. */
@@ -90,6 +111,12 @@ function ownLists(a: Attribution): Attribution {
 }
 
 export class IndicatorStore {
+  /**
+   * `flagging`: each new row is flagged from the bundled warninglists (a read does that for
+   * every indicator); without it, rows have no flags.
+   */
+  constructor(private readonly flagging = false) {}
+
   private count = 0;
   /** Rows every per-row column can hold without growing. */
   private capacity = 0;
@@ -113,6 +140,8 @@ export class IndicatorStore {
 
   private readonly attributions = new AttributionTable();
   private readonly attribution = new Column((n) => new Int32Array(n));
+  private readonly flagTable = new FlagTable();
+  private readonly flagSet = new Column((n) => new Int32Array(n));
 
   // First source of each row. A LineSource is stored as a number for its (file, format, reporter),
   // its line and its reference, and rebuilt on demand; any other Source object is kept as it is
@@ -126,6 +155,7 @@ export class IndicatorStore {
   /** Sources beyond the first, in merge order (only rows seen more than once). */
   private readonly moreSources = new Map<number, Source[]>();
   private readonly rowColumns = [
+    this.flagSet,
     this.hashes,
     this.type,
     this.port,
@@ -183,6 +213,7 @@ export class IndicatorStore {
     this.lastSeen.set(row, next.lastSeen);
     this.validUntil.set(row, next.validUntil);
     this.attribution.data[row] = this.attributions.id(next);
+    this.flagSet.data[row] = this.flagging ? this.flagTable.id(flagsFor(next)) : 0;
     const [first, ...rest] = next.sources;
     this.storeSource(row, first);
     if (rest.length > 0) this.moreSources.set(row, rest);
@@ -226,11 +257,14 @@ export class IndicatorStore {
 
   /** add() for a row given as fields: the same identity, merge rules and stored form. Its row. */
   addRow(f: RowFields): number {
-    const { typeCode, valueText, valueStart, valueEnd, port } = f;
-    let h = 0x811c9dc5 ^ typeCode;
-    for (let i = valueStart; i < valueEnd; i++) h = Math.imul(h ^ valueText.charCodeAt(i), 0x01000193);
-    h = Math.imul(h ^ (port + 1), 0x01000193);
-    const hash = (h ^ (h >>> 15)) & 0x7fffffff;
+    const { typeCode, valueText, valueStart, valueEnd, port, valueArena } = f;
+    let hash = f.hash;
+    if (valueArena === null) {
+      let h = 0x811c9dc5 ^ typeCode;
+      for (let i = valueStart; i < valueEnd; i++) h = Math.imul(h ^ valueText.charCodeAt(i), 0x01000193);
+      h = Math.imul(h ^ (port + 1), 0x01000193);
+      hash = (h ^ (h >>> 15)) & 0x7fffffff;
+    }
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot];
@@ -245,7 +279,9 @@ export class IndicatorStore {
         this.hashes.data[row] === hash &&
         this.type.data[row] === typeCode &&
         this.port.data[row] === port &&
-        this.values.equalsRange(row, valueText, valueStart, valueEnd)
+        (valueArena === null
+          ? this.values.equalsRange(row, valueText, valueStart, valueEnd)
+          : this.values.equalsEntry(row, valueArena, f.valueEntry))
       ) {
         this.mergeRow(row, f);
         return row;
@@ -262,19 +298,36 @@ export class IndicatorStore {
     this.hashes.data[row] = hash;
     this.type.data[row] = f.typeCode;
     this.port.data[row] = f.port;
-    this.values.addRange(f.valueText, f.valueStart, f.valueEnd);
+    if (f.valueArena === null) this.values.addRange(f.valueText, f.valueStart, f.valueEnd);
+    else this.values.addFrom(f.valueArena, f.valueEntry);
     this.hostOf.data[row] = f.host === null ? NO_NUMBER : this.hosts.add(f.host);
     this.confidence.data[row] = f.confidence;
     this.firstSeen.setSeconds(row, f.firstSeen);
     this.lastSeen.setSeconds(row, f.lastSeen);
     this.attribution.data[row] = f.attribution;
+    this.flagSet.data[row] = f.flagSet >= 0 ? f.flagSet : this.flagsOfRow(f);
     this.sourceFile.data[row] = f.sourceFile;
     this.sourceLine.data[row] = f.line;
     this.referenceOf.data[row] =
-      f.referenceEnd === NO_NUMBER
-        ? NO_NUMBER
-        : this.references.addRange(f.referenceText, f.referenceStart, f.referenceEnd);
+      f.referenceArena !== null
+        ? f.referenceEntry === NO_NUMBER
+          ? NO_NUMBER
+          : this.references.addFrom(f.referenceArena, f.referenceEntry)
+        : f.referenceEnd === NO_NUMBER
+          ? NO_NUMBER
+          : this.references.addRange(f.referenceText, f.referenceStart, f.referenceEnd);
     return row;
+  }
+
+  private flagsOfRow(f: RowFields): number {
+    if (!this.flagging) return 0;
+    const value =
+      f.valueArena !== null
+        ? f.valueArena.get(f.valueEntry)
+        : f.valueStart === 0 && f.valueEnd === f.valueText.length
+          ? f.valueText
+          : f.valueText.slice(f.valueStart, f.valueEnd);
+    return this.flagTable.id(flagsFor({ type: INDICATOR_TYPES[f.typeCode], value, host: f.host }));
   }
 
   private mergeRow(row: number, f: RowFields): void {
@@ -288,11 +341,7 @@ export class IndicatorStore {
       this.attributions.get(f.attribution),
     );
     const { file, format, reporter } = this.sourceFiles[f.sourceFile];
-    const reference =
-      f.referenceEnd === NO_NUMBER
-        ? undefined
-        : detach(f.referenceText.slice(f.referenceStart, f.referenceEnd));
-    const source = new LineSource(file, format, f.line, reference, reporter);
+    const source = new LineSource(file, format, f.line, referenceText(f), reporter);
     const more = this.moreSources.get(row);
     if (more) more.push(source);
     else this.moreSources.set(row, [source]);
@@ -346,6 +395,8 @@ export class IndicatorStore {
       lastSeen: this.lastSeen.toColumns(n),
       validUntil: this.validUntil.toColumns(n),
       attributions: this.attributions.all(),
+      flagSet: this.flagSet.data.subarray(0, n),
+      flagSets: this.flagTable.all(),
       sourceFiles: this.sourceFiles,
       moreSources,
     };
@@ -374,14 +425,18 @@ export class IndicatorStore {
     // A part has a handful of attributions and source files: each is numbered here once.
     const attributionIds = new Int32Array(c.attributions.length).fill(NO_NUMBER);
     const sourceFileIds = new Int32Array(c.sourceFiles.length).fill(NO_NUMBER);
+    const flagSetIds = new Int32Array(c.flagSets.length).fill(NO_NUMBER);
     const moreSources = new Map(c.moreSources);
     const f = new RowFields();
+    f.valueArena = values;
+    f.referenceArena = references;
+    // The part's bytes become the store's own: nothing is copied, nothing held twice.
+    this.values.adopt(values);
+    this.references.adopt(references);
     for (let r = 0; r < c.count; r++) {
-      const value = values.get(r);
       f.typeCode = c.type[r];
-      f.valueText = value;
-      f.valueStart = 0;
-      f.valueEnd = value.length;
+      f.valueEntry = r;
+      f.hash = c.hashes[r];
       f.port = c.port[r];
       f.host = c.hostOf[r] === NO_NUMBER ? null : hosts.get(c.hostOf[r]);
       f.confidence = c.confidence[r];
@@ -394,11 +449,11 @@ export class IndicatorStore {
       const file = c.sourceFile[r];
       if (sourceFileIds[file] === NO_NUMBER) sourceFileIds[file] = this.sourceFileId(c.sourceFiles[file]);
       f.sourceFile = sourceFileIds[file];
+      const flags = c.flagSet[r];
+      if (flagSetIds[flags] === NO_NUMBER) flagSetIds[flags] = this.flagTable.id(c.flagSets[flags]);
+      f.flagSet = flagSetIds[flags];
       f.line = c.sourceLine[r] + lineOffset;
-      const reference = c.referenceOf[r] === NO_NUMBER ? null : references.get(c.referenceOf[r]);
-      f.referenceText = reference ?? '';
-      f.referenceStart = 0;
-      f.referenceEnd = reference === null ? NO_NUMBER : reference.length;
+      f.referenceEntry = c.referenceOf[r];
       const row = this.addRow(f);
       // Times outside the encoding (kept as text) and valid-until fold in as add() folds them.
       const firstText = firstSeen.textOf(r);
@@ -420,8 +475,23 @@ export class IndicatorStore {
     }
   }
 
-  private grow(): void {
-    const slots = new Int32Array(this.slots.length * 2);
+  /**
+   * Makes room for `rows` rows in all, when the caller can estimate them (a file's size): no
+   * column then grows by doubling, which copies it and briefly holds both copies. Typed arrays
+   * are zero-filled lazily by the system, so room that stays unused costs little memory.
+   */
+  reserve(rows: number): void {
+    for (const column of this.rowColumns) column.reserve(rows);
+    this.capacity = this.hashes.data.length;
+    this.firstSeen.reserve(rows);
+    this.lastSeen.reserve(rows);
+    let slots = this.slots.length;
+    while (rows * 2 > slots) slots *= 2;
+    if (slots > this.slots.length) this.grow(slots);
+  }
+
+  private grow(size = this.slots.length * 2): void {
+    const slots = new Int32Array(size);
     const mask = slots.length - 1;
     for (let row = 0; row < this.count; row++) {
       let slot = this.hashes.data[row] & mask;
@@ -431,7 +501,7 @@ export class IndicatorStore {
     this.slots = slots;
   }
 
-  /** Row `row` as a fresh Indicator (flags empty: they are set after merging). */
+  /** Row `row` as a fresh Indicator (with its flags if the store flags rows). */
   materialise(row: number): Indicator {
     const port = this.port.data[row];
     const confidence = this.confidence.data[row];
@@ -452,8 +522,14 @@ export class IndicatorStore {
       confidence: confidence === NO_NUMBER ? null : confidence,
       tags: a.tags,
       sources: this.sourcesOf(row),
-      flags: [],
+      flags: this.flagsOf(row),
     };
+  }
+
+  /** A row's flags as a list of its own (the model lets a caller change an indicator's lists). */
+  private flagsOf(row: number): Flag[] {
+    const id = this.flagSet.data[row];
+    return id === 0 ? EMPTY : [...this.flagTable.get(id)];
   }
 
   private sourcesOf(row: number): Source[] {

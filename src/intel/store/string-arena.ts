@@ -1,27 +1,45 @@
 /**
- * Many distinct strings packed into one byte buffer. A V8 string costs a 16-byte header plus its
+ * Many distinct strings packed into byte pages. A V8 string costs a 16-byte header plus its
  * characters rounded up to 8, and 8 more for the array slot pointing at it: a 12-character IPv4
  * address takes 40 bytes as a string, 16 here. Canonical indicator values are almost always ASCII,
- * stored one byte a character; any string that is not is kept as it is in a side map, so every
- * string comes back exactly as it went in.
+ * stored one byte a character; any string that is not (or is longer than a quarter page) is kept
+ * as it is in a side map, so every string comes back exactly as it went in.
+ *
+ * Pages have a fixed size once past the first few, and are never copied: a doubling buffer would
+ * hold twice the bytes while it grows, and up to twice as many as it uses after.
  */
 import { detach } from '../strings.js';
 import { Column } from './columns.js';
 
-/** A StringArena as plain data, to send to another thread (the buffers can be transferred). */
+const PAGE_SHIFT = 20;
+/** 1 MiB; the first pages are smaller (64 KiB, doubling), so small reads stay small. */
+const PAGE_BYTES = 1 << PAGE_SHIFT;
+const OFFSET_MASK = PAGE_BYTES - 1;
+const FIRST_PAGE_BYTES = 1 << 16;
+
+/** Node's latin1 decoder without Buffer#toString's argument checks (the hot path of reading back). */
+type Latin1 = { latin1Slice(start: number, end: number): string };
+
+/** A StringArena as plain data, to send to another thread (the pages can be transferred). */
 export interface ArenaColumns {
-  bytes: Uint8Array<ArrayBuffer>;
+  pages: Uint8Array<ArrayBuffer>[];
+  starts: Uint32Array<ArrayBuffer>;
   ends: Uint32Array<ArrayBuffer>;
   other: [number, string][];
 }
 
 export class StringArena {
-  private bytes: Buffer = Buffer.allocUnsafe(1 << 20);
-  private used = 0;
+  private pages: Buffer[] = [];
+  private page: Buffer = Buffer.alloc(0);
+  /** Position of the next byte: page number * PAGE_BYTES + offset in the page. */
+  private position = 0;
   private count = 0;
-  /** Entry i spans bytes [ends[i-1], ends[i]) (entry 0 starts at 0). */
+  /** Entry i spans positions [starts[i], ends[i]), within one page. */
+  private readonly starts = new Column((n) => new Uint32Array(n));
   private readonly ends = new Column((n) => new Uint32Array(n));
   private readonly other = new Map<number, string>();
+  /** Arenas whose pages this one took over (see adopt), with the number of their first page. */
+  private readonly adopted = new Map<StringArena, number>();
 
   get size(): number {
     return this.count;
@@ -29,15 +47,13 @@ export class StringArena {
 
   /** Stores `s`; returns its entry number (entries are numbered 0, 1, 2, … in order). */
   add(s: string): number {
-    const id = this.count++;
-    this.ends.ensure(id);
     // Worst case 3 UTF-8 bytes per UTF-16 unit: written bytes then tell whether `s` was ASCII.
-    if (this.used + s.length * 3 > this.bytes.length) this.grow(s.length * 3);
-    const written = this.bytes.write(s, this.used, 'utf8');
-    if (written === s.length) this.used += written;
-    else this.other.set(id, s);
-    this.ends.data[id] = this.used;
-    return id;
+    if (s.length * 3 > PAGE_BYTES >> 2) return this.addOther(s);
+    this.room(s.length * 3);
+    const offset = this.position & OFFSET_MASK;
+    const written = this.page.write(s, offset, 'utf8');
+    if (written !== s.length) return this.addOther(s);
+    return this.entry(written);
   }
 
   /**
@@ -46,55 +62,103 @@ export class StringArena {
    */
   addRange(text: string, start: number, end: number): number {
     const n = end - start;
-    if (this.used + n > this.bytes.length) this.grow(n);
-    const bytes = this.bytes;
-    const at = this.used;
+    if (n > PAGE_BYTES >> 2) return this.addOther(detach(text.slice(start, end)));
+    this.room(n);
+    const page = this.page;
+    const offset = this.position & OFFSET_MASK;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(start + i);
-      if (c > 127) return this.add(detach(text.slice(start, end)));
-      bytes[at + i] = c;
+      if (c > 127) return this.addOther(detach(text.slice(start, end)));
+      page[offset + i] = c;
     }
-    const id = this.count++;
-    this.ends.ensure(id);
-    this.used += n;
-    this.ends.data[id] = this.used;
-    return id;
+    return this.entry(n);
+  }
+
+  /**
+   * Takes over the pages of a read-only arena (one sent from another thread), so that addFrom
+   * points at its bytes instead of copying them: merging a part into the store then holds each
+   * byte once. Bytes of entries never added stay unused.
+   */
+  adopt(from: StringArena): void {
+    if (this.adopted.has(from)) return;
+    this.adopted.set(from, this.pages.length);
+    for (const page of from.pages) this.pages.push(page);
+    // The page being filled stays the current one; the next new page comes after these.
+  }
+
+  /** Stores entry `id` of another arena (without copying if its pages were adopted). */
+  addFrom(from: StringArena, id: number): number {
+    const start = from.starts.data[id];
+    const n = from.ends.data[id] - start;
+    if (n === 0 && from.other.has(id)) return this.addOther(from.other.get(id) as string);
+    const base = this.adopted.get(from);
+    if (base !== undefined) {
+      const entry = this.count++;
+      this.starts.ensure(entry);
+      this.ends.ensure(entry);
+      this.starts.data[entry] = start + base * PAGE_BYTES;
+      this.ends.data[entry] = start + n + base * PAGE_BYTES;
+      return entry;
+    }
+    this.room(n);
+    const source = from.pages[start >>> PAGE_SHIFT];
+    const offset = start & OFFSET_MASK;
+    source.copy(this.page, this.position & OFFSET_MASK, offset, offset + n);
+    return this.entry(n);
   }
 
   get(id: number): string {
-    const start = id === 0 ? 0 : this.ends.data[id - 1];
+    const start = this.starts.data[id];
     const end = this.ends.data[id];
-    if (start === end) {
-      const other = this.other.get(id);
-      if (other !== undefined) return other;
-    }
-    return this.bytes.toString('latin1', start, end);
+    if (start === end) return this.other.get(id) ?? '';
+    const offset = start & OFFSET_MASK;
+    return (this.pages[start >>> PAGE_SHIFT] as unknown as Latin1).latin1Slice(offset, offset + end - start);
   }
 
   /** Whether entry `id` is `s`, without building a string. */
   equals(id: number, s: string): boolean {
-    const start = id === 0 ? 0 : this.ends.data[id - 1];
-    const end = this.ends.data[id];
-    if (start === end && this.other.has(id)) return this.other.get(id) === s;
-    if (end - start !== s.length) return false;
-    for (let i = 0; i < s.length; i++) if (this.bytes[start + i] !== s.charCodeAt(i)) return false;
-    return true;
+    return this.equalsRange(id, s, 0, s.length);
   }
 
   /** Whether entry `id` is `text[start, end)`. */
   equalsRange(id: number, text: string, start: number, end: number): boolean {
-    const first = id === 0 ? 0 : this.ends.data[id - 1];
-    const last = this.ends.data[id];
-    if (first === last && this.other.has(id)) return this.other.get(id) === text.slice(start, end);
-    if (last - first !== end - start) return false;
-    for (let i = 0; i < last - first; i++)
-      if (this.bytes[first + i] !== text.charCodeAt(start + i)) return false;
+    const first = this.starts.data[id];
+    const n = this.ends.data[id] - first;
+    if (n === 0) return (this.other.get(id) ?? '') === text.slice(start, end);
+    if (n !== end - start) return false;
+    const page = this.pages[first >>> PAGE_SHIFT];
+    const offset = first & OFFSET_MASK;
+    for (let i = 0; i < n; i++) if (page[offset + i] !== text.charCodeAt(start + i)) return false;
+    return true;
+  }
+
+  /** Whether entry `id` equals entry `otherId` of `from`. */
+  equalsEntry(id: number, from: StringArena, otherId: number): boolean {
+    const first = this.starts.data[id];
+    const n = this.ends.data[id] - first;
+    const otherFirst = from.starts.data[otherId];
+    if (from.ends.data[otherId] - otherFirst !== n) return false;
+    if (n === 0) return this.other.get(id) === from.other.get(otherId);
+    const page = this.pages[first >>> PAGE_SHIFT];
+    const offset = first & OFFSET_MASK;
+    const otherPage = from.pages[otherFirst >>> PAGE_SHIFT];
+    const otherOffset = otherFirst & OFFSET_MASK;
+    for (let i = 0; i < n; i++) if (page[offset + i] !== otherPage[otherOffset + i]) return false;
     return true;
   }
 
   toColumns(): ArenaColumns {
+    const last = this.pages.length - 1;
     return {
-      bytes: new Uint8Array(this.bytes.buffer as ArrayBuffer, this.bytes.byteOffset, this.used),
+      pages: this.pages.map(
+        (page, i) =>
+          new Uint8Array(
+            page.buffer as ArrayBuffer,
+            page.byteOffset,
+            i === last ? this.position & OFFSET_MASK : page.length,
+          ),
+      ),
+      starts: this.starts.data.subarray(0, this.count),
       ends: this.ends.data.subarray(0, this.count),
       other: [...this.other],
     };
@@ -102,19 +166,41 @@ export class StringArena {
 
   static fromColumns(c: ArenaColumns): StringArena {
     const arena = new StringArena();
-    arena.bytes = Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength);
-    arena.used = c.bytes.byteLength;
+    arena.pages = c.pages.map((page) => Buffer.from(page.buffer, page.byteOffset, page.byteLength));
     arena.count = c.ends.length;
+    arena.starts.data = c.starts;
     arena.ends.data = c.ends;
     for (const [id, s] of c.other) arena.other.set(id, s);
+    // Read-only: a later add starts a new page.
+    arena.position = arena.pages.length * PAGE_BYTES;
+    arena.page = Buffer.alloc(0);
     return arena;
   }
 
-  private grow(atLeast: number): void {
-    let size = this.bytes.length * 2;
-    while (size < this.used + atLeast) size *= 2;
-    const bytes = Buffer.allocUnsafe(size);
-    this.bytes.copy(bytes, 0, 0, this.used);
-    this.bytes = bytes;
+  /** Makes room for `bytes` more in the current page, starting a new page if need be. */
+  private room(bytes: number): void {
+    if ((this.position & OFFSET_MASK) + bytes <= this.page.length && this.pages.length > 0) return;
+    const size = Math.min(PAGE_BYTES, FIRST_PAGE_BYTES * 2 ** Math.min(this.pages.length, 8));
+    this.page = Buffer.allocUnsafe(Math.max(size, bytes));
+    this.position = this.pages.length * PAGE_BYTES;
+    this.pages.push(this.page);
+  }
+
+  /** Records an entry of `bytes` bytes written at the current position. */
+  private entry(bytes: number): number {
+    const id = this.count++;
+    this.starts.ensure(id);
+    this.ends.ensure(id);
+    this.starts.data[id] = this.position;
+    this.position += bytes;
+    this.ends.data[id] = this.position;
+    return id;
+  }
+
+  /** An entry kept as a string (empty range; `other` tells it from an empty string). */
+  private addOther(s: string): number {
+    const id = this.entry(0);
+    this.other.set(id, s);
+    return id;
   }
 }

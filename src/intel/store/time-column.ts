@@ -103,8 +103,13 @@ export class TimeColumn {
     return column;
   }
 
-  private grow(row: number): void {
-    let size = Math.max(1024, this.data.length * 2);
+  /** Makes room for `rows` rows at once. */
+  reserve(rows: number): void {
+    if (rows > this.data.length) this.grow(rows - 1, rows);
+  }
+
+  private grow(row: number, exactly = 0): void {
+    let size = Math.max(1024, this.data.length * 2, exactly);
     while (size <= row) size *= 2;
     const data = new Uint32Array(size);
     data.set(this.data);

@@ -1,0 +1,48 @@
+/**
+ * Warninglist flags of the store's rows: one number per row into a table of distinct flag lists
+ * (0 is no flag). Flags depend on the type, value and URL host only, which merging never changes,
+ * so a row is flagged once, when it is first stored (on the thread that reads it).
+ */
+import type { Flag } from '../types.js';
+
+export class FlagTable {
+  private readonly sets: Flag[][] = [[]];
+  private readonly ids = new Map<string, number>();
+  /** One object per distinct flag, so lists that crossed threads share them again. */
+  private readonly flags = new Map<string, Flag>();
+
+  id(flags: readonly Flag[]): number {
+    if (flags.length === 0) return 0;
+    const own = flags.map((flag) => this.flag(flag));
+    const key = own.map(flagKey).join('\u0001');
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.sets.length;
+      this.sets.push(own);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+
+  get(id: number): Flag[] {
+    return this.sets[id];
+  }
+
+  all(): readonly Flag[][] {
+    return this.sets;
+  }
+
+  private flag(flag: Flag): Flag {
+    const key = flagKey(flag);
+    let own = this.flags.get(key);
+    if (own === undefined) {
+      own = Object.isFrozen(flag) ? flag : Object.freeze({ ...flag });
+      this.flags.set(key, own);
+    }
+    return own;
+  }
+}
+
+function flagKey(flag: Flag): string {
+  return `${flag.list}\u0000${flag.category}\u0000${flag.reason}`;
+}
