@@ -13,7 +13,7 @@ import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { RejectFn } from '../sink.js';
 import type { IndicatorStore, StoreColumns } from '../store/indicator-store.js';
 import { type PartInput, type PartResult, readPart } from './part-reader.js';
@@ -96,7 +96,7 @@ export async function readInParts(
       const input = part(k, columns, lines);
       const output = await workers[k - 1].output;
       if (output !== null && sameColumns(plan.columns, columns)) {
-        target.store.mergeColumns(output.store, lines);
+        discard(target.store.mergeColumns(output.store, lines));
         for (const r of output.rejected)
           target.reject(r.line < 0 ? r.location : `${path}:${r.line + lines}`, r.reason, r.raw);
         target.rejectedBeyond(output.rejectedTotal - output.rejected.length);
@@ -113,6 +113,17 @@ export async function readInParts(
   } finally {
     for (const worker of workers) worker.stop();
   }
+}
+
+/**
+ * Frees buffers now instead of at a later garbage collection: they are moved into a message
+ * that is never received, and dropped with it when its port closes.
+ */
+function discard(buffers: ArrayBuffer[]): void {
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(null, buffers);
+  port1.close();
+  port2.close();
 }
 
 function sameColumns(a: string[] | null, b: string[] | null): boolean {

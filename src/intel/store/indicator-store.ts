@@ -400,22 +400,30 @@ export class IndicatorStore {
       sourceFiles: this.sourceFiles,
       moreSources,
     };
+    return { columns, transfer: this.toColumnsBuffers(columns) };
+  }
+
+  /** Every buffer of sent columns, once each (a transfer list must not repeat one). */
+  private toColumnsBuffers(columns: StoreColumns): ArrayBuffer[] {
     const buffers = new Set<ArrayBuffer>();
-    for (const value of Object.values(columns)) {
+    const add = (value: unknown) => {
       if (ArrayBuffer.isView(value)) buffers.add(value.buffer as ArrayBuffer);
-      else if (value !== null && typeof value === 'object' && !Array.isArray(value))
-        for (const inner of Object.values(value))
-          if (ArrayBuffer.isView(inner)) buffers.add(inner.buffer as ArrayBuffer);
-    }
-    return { columns, transfer: [...buffers] };
+      else if (Array.isArray(value)) for (const item of value) add(item);
+      else if (value !== null && typeof value === 'object')
+        for (const inner of Object.values(value)) add(inner);
+    };
+    // The top-level lists (attributions, sources) hold no buffers.
+    for (const value of Object.values(columns)) if (!Array.isArray(value)) add(value);
+    return [...buffers];
   }
 
   /**
    * Merges the rows of a store read from a later part of the input (sent by toColumns), in their
    * order, as if they had been added here one by one: `lineOffset` is the number of lines before
-   * that part, so its line numbers become line numbers of the whole input.
+   * that part, so its line numbers become line numbers of the whole input. Returns the sent
+   * buffers the store did not take over (its value and reference pages it did).
    */
-  mergeColumns(c: StoreColumns, lineOffset: number): void {
+  mergeColumns(c: StoreColumns, lineOffset: number): ArrayBuffer[] {
     const values = StringArena.fromColumns(c.values);
     const hosts = StringArena.fromColumns(c.hosts);
     const references = StringArena.fromColumns(c.references);
@@ -473,6 +481,8 @@ export class IndicatorStore {
         else this.moreSources.set(row, sources);
       }
     }
+    const kept = new Set<ArrayBufferLike>([...c.values.pages, ...c.references.pages].map((p) => p.buffer));
+    return this.toColumnsBuffers(c).filter((buffer) => !kept.has(buffer));
   }
 
   /**
@@ -485,8 +495,10 @@ export class IndicatorStore {
     this.capacity = this.hashes.data.length;
     this.firstSeen.reserve(rows);
     this.lastSeen.reserve(rows);
+    // Sized for the estimate at two thirds full (the estimate is high; add() still grows the
+    // table past half full): a table twice as large would be resident, every slot touched.
     let slots = this.slots.length;
-    while (rows * 2 > slots) slots *= 2;
+    while (rows * 1.5 > slots) slots *= 2;
     if (slots > this.slots.length) this.grow(slots);
   }
 
