@@ -6,6 +6,7 @@ import { planRowFilters, type RowFilters } from '../engine/row-filters.js';
 import { runLocalHunts } from '../engine/run-hunts.js';
 import { generateFromIndicators } from '../generate/generate.js';
 import { writeGenerated } from '../generate/write.js';
+import { planHunts } from '../hunts/plan.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import {
   findingsCsv,
@@ -97,11 +98,15 @@ export const huntCommand: Command = {
     const until = values.until ? parseDate(values.until as string, '--until') : undefined;
 
     const read = await readInputs('hunt', positionals, indicatorFilter(values, false));
-    const generated = generateFromIndicators(read, {
+    const planOptions = {
       ...(await huntPlanOptions(values)),
       ignorePort: values['ignore-port'] as boolean,
       now,
-    });
+    };
+    const out = values.out as string | undefined;
+    // the queries, packages and report are only rendered when they are written (-o)
+    const generated = out ? generateFromIndicators(read, planOptions) : undefined;
+    const plan = generated?.plan ?? planHunts(read.indicators, planOptions);
 
     const db = await openDatabase({ path: dbPath });
     try {
@@ -109,7 +114,7 @@ export const huntCommand: Command = {
         const table = values.table as string | undefined;
         // a database that ends with the run only needs the events the hunts can match
         let filters: RowFilters | undefined;
-        if (!dbPath) filters = await planRowFilters(db, logs, generated.plan.hunts, { table, since, until });
+        if (!dbPath) filters = await planRowFilters(db, logs, plan.hunts, { table, since, until });
         const progress = createProgress('ingest', 0, 'bytes');
         const ingest = await ingestLogs(db, logs, {
           table,
@@ -129,7 +134,7 @@ export const huntCommand: Command = {
         }
         for (const w of ingest.warnings) process.stderr.write(`warning: ${w}\n`);
       }
-      const result = await runLocalHunts(db, generated.plan.hunts, {
+      const result = await runLocalHunts(db, plan.hunts, {
         since,
         until,
       });
@@ -144,13 +149,12 @@ export const huntCommand: Command = {
       } else {
         const ran = result.summary.hunts.filter((h) => h.status === 'ran').length;
         process.stdout.write(
-          `${generated.plan.families.join(', ') || 'Unattributed'}: ${generated.plan.indicators.length} indicators, ${ran} of ${generated.plan.hunts.length} hunts ran (the others have no logs here)\n\n`,
+          `${plan.families.join(', ') || 'Unattributed'}: ${plan.indicators.length} indicators, ${ran} of ${plan.hunts.length} hunts ran (the others have no logs here)\n\n`,
         );
         process.stdout.write(renderFindingsTerminal(summary, { color: Boolean(process.stdout.isTTY) }));
       }
 
-      const out = values.out as string | undefined;
-      if (out) {
+      if (generated && out) {
         await writeGenerated(out, generated);
         const doc = findingsJson(result.findings, summary, result.summary, result.warnings);
         await writeFileAtomic(join(out, 'findings.json'), `${JSON.stringify(doc, null, 2)}\n`);
