@@ -46,7 +46,8 @@ export async function planRowFilters(
   const { readTwice, native } = await splitByReader(paths, options.table);
   const scratch = await openDatabase();
   try {
-    await ingestLogs(scratch, native, { ...options, lazy: true });
+    // null rows of unreadable records have no host name: the views need not drop them
+    await ingestLogs(scratch, native, { ...options, lazy: true, viewsKeepUnreadable: true });
     const scratchLists = new ValueTables(scratch);
     const distinctHosts = new Map<string, string>();
     for (const table of await scratch.tableNames()) {

@@ -29,6 +29,8 @@ export interface TimeWindow {
   until?: Date;
   /** Load only the rows a test admits (see RowFilter); every row when absent. */
   rowFilter?: (table: string) => RowFilter | undefined;
+  /** Views (lazy mode) keep unreadable records as rows of nulls instead of testing every record. */
+  viewsKeepUnreadable?: boolean;
 }
 
 /**
@@ -132,7 +134,7 @@ export async function planLoad(
   const sourceColumns = mapped.map(({ source: col }) => `src.${quoteIdent(col.name)}`);
   const unreadable = source.emptyRowsAreMalformed ? `, (${allNull(sourceColumns)}) AS ${UNREADABLE}` : '';
   let where = '';
-  if (source.emptyRowsAreMalformed && dropEmptyRows) {
+  if (source.emptyRowsAreMalformed && dropEmptyRows && !window.viewsKeepUnreadable) {
     where = ` WHERE NOT ${UNREADABLE}${inWindow.map((c) => ` AND ${c}`).join('')}`;
   } else if (inWindow.length > 0) {
     // rows of nulls are kept so that they are counted as malformed after the load

@@ -28,6 +28,11 @@ export interface IngestOptions {
    * see planRowFilters). Rows a reader could not read are still counted as malformed.
    */
   rowFilter?: (table: string) => RowFilter | undefined;
+  /**
+   * Lazy mode: leave unreadable records in the views as rows of nulls. Testing every record for
+   * them reads every column; a pass that skips nulls anyway then reads only the columns it uses.
+   */
+  viewsKeepUnreadable?: boolean;
 }
 
 /** How a file was read. */
