@@ -16,6 +16,8 @@ const PAGE_SHIFT = 20;
 const PAGE_BYTES = 1 << PAGE_SHIFT;
 const OFFSET_MASK = PAGE_BYTES - 1;
 const FIRST_PAGE_BYTES = 1 << 16;
+/** Ranges at least this long are copied natively (shorter ones faster by a loop). */
+const LONG_RANGE = 32;
 
 /** Node's latin1 decoder without Buffer#toString's argument checks (the hot path of reading back). */
 type Latin1 = { latin1Slice(start: number, end: number): string };
@@ -63,6 +65,17 @@ export class StringArena {
   addRange(text: string, start: number, end: number): number {
     const n = end - start;
     if (n > PAGE_BYTES >> 2) return this.addOther(detach(text.slice(start, end)));
+    if (n >= LONG_RANGE) {
+      // Long ranges (URLs, references): one native copy beats a loop over characters; as UTF-8,
+      // the byte count tells whether every character was ASCII (room for the worst case, so a
+      // character that does not fit cannot make the count look right).
+      this.room(n * 3);
+      const page = this.page;
+      const offset = this.position & OFFSET_MASK;
+      const slice = text.slice(start, end);
+      if (page.write(slice, offset, 'utf8') !== n) return this.addOther(detach(slice));
+      return this.entry(n);
+    }
     this.room(n);
     const page = this.page;
     const offset = this.position & OFFSET_MASK;
