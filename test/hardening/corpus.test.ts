@@ -365,6 +365,7 @@ test('a JSON Lines record right after an unclosed one is kept', async () => {
     ['blank line between', `${line('one')}[[[\n\n${line('two')}${line('three')}`, [2]],
     ['two apart', `${line('one')}[[[\n${line('two')}{"Name":[\n${line('three')}${line('four')}`, [2, 4]],
     ['closed but broken', `${line('one')}{"Name":"x",\n${line('two')}${line('three')}`, [2]],
+    ['and a record of nulls', `${line('one')}[[[\n${line('two')}{"Name":null}\n${line('three')}`, [2, 4]],
   ];
   for (const [name, content, badLines] of cases) {
     const path = join(work, 'swallow', name.replaceAll(' ', '-'), 'DnsEvents.jsonl');

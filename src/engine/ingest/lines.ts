@@ -78,6 +78,9 @@ function judgeJsonLine(text: string): { reason?: string; cutOff: boolean } {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       return { reason: 'not a JSON object', cutOff: false };
     if (Object.keys(value).length === 0) return { reason: 'empty JSON object', cutOff: false };
+    // DuckDB reads it as a row of nulls, which is how it reports a malformed record
+    if (Object.values(value).every((v) => v === null))
+      return { reason: 'every value is null', cutOff: false };
     // the decoder turned bytes that are not UTF-8 into U+FFFD; DuckDB rejects such a line
     if (text.includes('\uFFFD')) return { reason: 'not valid UTF-8', cutOff: false };
     return { cutOff: false };
