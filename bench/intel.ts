@@ -5,8 +5,10 @@
  * so peak RSS is its own. Goal: >= 500,000 rows/s and < 300 MB peak RSS.
  *
  * The goal is measured on readIndicatorsLazy, which materialises, flags and filters each merged
- * indicator as it is iterated (the consumer here counts them). readIndicators, which returns all
- * of them as one Indicator[], is measured too: a million indicator objects alone are ~400 MB.
+ * indicator as it is iterated (the consumer here counts them), reading the file by parts on worker
+ * threads (the default for a file this size); the same on one thread (`workers: false`) is
+ * measured too, and readIndicators, which returns all of them as one Indicator[]: a million
+ * indicator objects alone are ~400 MB.
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -22,7 +24,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -136,9 +138,9 @@ async function child(kind: string): Promise<void> {
   if (kind === 'baseline') {
     const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
     for await (const _line of lines) count++;
-  } else if (kind === 'lazy') {
+  } else if (kind === 'lazy' || kind === 'lazy-one-thread') {
     const { readIndicatorsLazy } = await import('../src/intel/read.js');
-    const result = await readIndicatorsLazy([file]);
+    const result = await readIndicatorsLazy([file], kind === 'lazy' ? {} : { workers: false });
     for (const _indicator of result.indicators) count++;
     if (result.rejectedTotal > 0)
       throw new Error(`unexpected rejections: ${JSON.stringify(result.rejected[0])}`);
@@ -207,9 +209,12 @@ async function main(): Promise<void> {
     if (r.status !== 0) throw new Error(`${kind} failed: ${r.stderr}`);
     return JSON.parse(r.stdout) as { seconds: number; cpuSeconds: number; count: number; maxRssMb: number };
   };
+  const loadBefore = loadavg();
   const baseline = run('baseline');
   const intel = run('lazy');
+  const oneThread = run('lazy-one-thread');
   const whole = run('array');
+  const loadAfter = loadavg();
   const rate = (seconds: number) => Math.round(ROWS / seconds).toLocaleString('en');
   // Wall time depends on what else the machine runs; CPU time (user+system) is reported next to it.
   const line = (name: string, r: typeof intel) =>
@@ -223,11 +228,17 @@ async function main(): Promise<void> {
     `${line('readIndicatorsLazy (parse+canonicalise+merge+flag, iterated)', intel)}, ${intel.count.toLocaleString('en')} indicators`,
   );
   console.log(
+    `${line('readIndicatorsLazy, workers: false (all on one thread)', oneThread)}, ${oneThread.count.toLocaleString('en')} indicators`,
+  );
+  console.log(
     `${line('readIndicators (same, all as one Indicator[])', whole)}, ${whole.count.toLocaleString('en')} indicators`,
   );
   console.log(
     `ratio readIndicatorsLazy / baseline: ${(intel.seconds / baseline.seconds).toFixed(2)}x wall, ${(intel.cpuSeconds / baseline.cpuSeconds).toFixed(2)}x CPU`,
   );
+  // Other processes share the machine: wall time means little without the load next to it.
+  const load = (l: number[]) => l.map((n) => n.toFixed(2)).join(', ');
+  console.log(`load average (1, 5, 15 min): before ${load(loadBefore)}; after ${load(loadAfter)}`);
   const rowsPerSecond = ROWS / intel.seconds;
   const goals = rowsPerSecond >= 500_000 && intel.maxRssMb < 300;
   console.log(
