@@ -19,6 +19,19 @@ export interface IndicatorFilter {
   dropFlagged?: boolean;
 }
 
+/** Whether the filter keeps every indicator (so a caller may skip the predicate). */
+export function keepsAll(filter: IndicatorFilter): boolean {
+  return (
+    filter.minConfidence === undefined &&
+    filter.since === undefined &&
+    filter.until === undefined &&
+    filter.maxAgeMs === undefined &&
+    !filter.families?.some((f) => f.trim() !== '') &&
+    !(filter.types && filter.types.length > 0) &&
+    !filter.dropFlagged
+  );
+}
+
 /** A predicate for the filter; date filters drop indicators without a first-seen date. */
 export function indicatorPredicate(filter: IndicatorFilter): (i: Indicator) => boolean {
   const since = filter.since?.getTime();

@@ -11,7 +11,7 @@ import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { type IndicatorFilter, indicatorPredicate } from './filter.js';
+import { type IndicatorFilter, indicatorPredicate, keepsAll } from './filter.js';
 import { feedLines } from './lines.js';
 import { planFile, readInParts, type WorkerOptions } from './parts/read-parts.js';
 import { ACCEPTED_FORMATS, type Detected, detectFromPeek, jsonReaderFor } from './readers/detect.js';
@@ -244,7 +244,9 @@ class ReadSession {
 
   finishLazy(): LazyReadSummary {
     return {
-      indicators: { [Symbol.iterator]: () => this.flagged() },
+      indicators: {
+        [Symbol.iterator]: () => (keepsAll(this.options) ? this.merger[Symbol.iterator]() : this.flagged()),
+      },
       merged: this.merger.size,
       rejected: this.rejected,
       rejectedTotal: this.rejectedTotal,
