@@ -6,8 +6,8 @@
  *
  * The goal is measured on readIndicatorsLazy, which materialises, flags and filters each merged
  * indicator as it is iterated (the consumer here counts them), reading the file by parts on worker
- * threads (the default for a file this size); the same on one thread (`workers: false`) is
- * measured too, and readIndicators, which returns all of them as one Indicator[]: a million
+ * threads by default (one per CPU the load average leaves free); the same with two parts whatever
+ * the load and on one thread (`workers: false`) is measured too, and readIndicators, which returns all of them as one Indicator[]: a million
  * indicator objects alone are ~400 MB.
  */
 import { spawnSync } from 'node:child_process';
@@ -138,9 +138,10 @@ async function child(kind: string): Promise<void> {
   if (kind === 'baseline') {
     const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
     for await (const _line of lines) count++;
-  } else if (kind === 'lazy' || kind === 'lazy-one-thread') {
+  } else if (kind.startsWith('lazy')) {
     const { readIndicatorsLazy } = await import('../src/intel/read.js');
-    const result = await readIndicatorsLazy([file], kind === 'lazy' ? {} : { workers: false });
+    const workers = kind === 'lazy-one-thread' ? false : kind === 'lazy-two-parts' ? { parts: 2 } : {};
+    const result = await readIndicatorsLazy([file], { workers });
     for (const _indicator of result.indicators) count++;
     if (result.rejectedTotal > 0)
       throw new Error(`unexpected rejections: ${JSON.stringify(result.rejected[0])}`);
@@ -212,6 +213,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const baseline = run('baseline');
   const intel = run('lazy');
+  const twoParts = run('lazy-two-parts');
   const oneThread = run('lazy-one-thread');
   const whole = run('array');
   const loadAfter = loadavg();
@@ -226,6 +228,9 @@ async function main(): Promise<void> {
   console.log(line('baseline (readline line split)', baseline));
   console.log(
     `${line('readIndicatorsLazy (parse+canonicalise+merge+flag, iterated)', intel)}, ${intel.count.toLocaleString('en')} indicators`,
+  );
+  console.log(
+    `${line('readIndicatorsLazy, workers: { parts: 2 } (two threads whatever the load)', twoParts)}, ${twoParts.count.toLocaleString('en')} indicators`,
   );
   console.log(
     `${line('readIndicatorsLazy, workers: false (all on one thread)', oneThread)}, ${oneThread.count.toLocaleString('en')} indicators`,

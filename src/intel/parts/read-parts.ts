@@ -10,7 +10,7 @@
  * part is read again here, in order.
  */
 import { open } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -23,7 +23,10 @@ import type { PartRejection, WorkerInput } from './worker.js';
 export interface WorkerOptions {
   /** Smallest file read in parts, in bytes (default 16 MiB): below it a worker costs more than it saves. */
   minBytes?: number;
-  /** Number of parts (default: the number of CPUs, at most 8). */
+  /**
+   * Number of parts (default: one per CPU not already busy by the 1-minute load average, at most
+   * 8; a worker that finds no free CPU only adds the cost of splitting and merging).
+   */
   parts?: number;
   /** Told how each part was read (diagnostics, tests). */
   onPart?: (part: { start: number; end: number; by: 'this thread' | 'worker' }) => void;
@@ -49,7 +52,7 @@ interface WorkerOutput extends PartResult {
 /** The parts of `path` if it is worth reading in parts, else null. */
 export async function planFile(path: string, options: WorkerOptions | false = {}): Promise<PartPlan | null> {
   if (options === false) return null;
-  const parts = options.parts ?? Math.min(availableParallelism(), 8);
+  const parts = options.parts ?? defaultParts();
   if (parts < 2) return null;
   const handle = await open(path, 'r');
   try {
@@ -59,6 +62,12 @@ export async function planFile(path: string, options: WorkerOptions | false = {}
   } finally {
     await handle.close();
   }
+}
+
+/** CPUs left free by other processes (the load average is 0 where the system has none). */
+function defaultParts(): number {
+  const cpus = availableParallelism();
+  return Math.min(8, cpus, Math.max(1, Math.round(cpus - loadavg()[0])));
 }
 
 export async function readInParts(
