@@ -207,9 +207,16 @@ function huntforge(args: string[], stdoutPath = '/dev/null'): Timed {
   const started = performance.now();
   const r = spawnSync(
     'sh',
-    ['-c', '/usr/bin/time -f %M "$@" > "$OUT"', 'sh', process.execPath, 'bin/huntforge.js', ...args],
-    // a step that has not finished in 20 minutes is reported as such, not waited for
-    { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, OUT: stdoutPath }, timeout: 20 * 60_000 },
+    // a step that has not finished in 20 minutes is stopped (exit 124) and reported as such
+    [
+      '-c',
+      '/usr/bin/time -f %M timeout 1200 "$@" > "$OUT"',
+      'sh',
+      process.execPath,
+      'bin/huntforge.js',
+      ...args,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, OUT: stdoutPath } },
   );
   const seconds = (performance.now() - started) / 1000;
   const lines = r.stderr.trim().split('\n');
@@ -289,9 +296,11 @@ if (!skip.includes('feed')) {
     const note =
       run.status === 0
         ? ''
-        : run.status === null
+        : run.status === 124
           ? '  stopped after 20 minutes'
-          : `  exit ${run.status}: ${run.stderr.split('\n')[0]}`;
+          : /heap out of memory/.test(run.stderr)
+            ? `  exit ${run.status}: JavaScript heap out of memory`
+            : `  exit ${run.status}: ${run.stderr.split('\n')[0]}`;
     console.log(
       `${label.padEnd(12)} ${run.seconds.toFixed(1)} s wall, peak RSS ${mb(run.rssMb)}, ` +
         `${Math.round(feedIndicators / run.seconds).toLocaleString('en')} indicators/s${note}`,
