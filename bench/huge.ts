@@ -12,7 +12,8 @@
  * Work files go to bench/.work/huge/ (gitignored); the log folder and the database are deleted at
  * the end, the feeds kept for the next run (delete bench/.work/huge to start over).
  *
- *   npm run bench:huge -- [GB=10] [indicators=5000000]      BENCH_HUGE_SKIP=logs|feed skips a part
+ *   npm run bench:huge -- [GB=10] [indicators=5000000]
+ *   BENCH_HUGE_SKIP=logs,feed,generate (any of them) skips those parts
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -291,6 +292,7 @@ if (!skip.includes('feed')) {
     ['iocs --csv', ['iocs', threatFox, '--csv'], '/dev/null'],
     ['generate', ['generate', threatFox, '-o', join(work, 'generate-out')], '/dev/null'],
   ] as const) {
+    if (label === 'generate' && skip.includes('generate')) continue;
     started = performance.now();
     const run = huntforge([...args], out);
     const note =
