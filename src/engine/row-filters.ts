@@ -11,9 +11,9 @@
  * (one read of the host columns only), and the rows are then loaded when their host is one of those.
  */
 import { localTableFor } from '../hunts/datasources.js';
-import { indicatorLists } from '../hunts/lists.js';
 import type { Hunt, IocMatch } from '../hunts/types.js';
 import { type HuntDatabase, openDatabase } from './database.js';
+import { huntLists } from './hunt-lists.js';
 import { classifyFile } from './ingest/classify.js';
 import { discoverFiles } from './ingest/discover.js';
 import { ingestLogs } from './ingest/index.js';
@@ -141,12 +141,6 @@ function hasAny(match: IocMatch, columns: Set<string>): boolean {
 function matchFor(hunt: Hunt, table: string): IocMatch | undefined {
   const c = hunt.correlation;
   return c && c.lookupTable === table ? c.lookupMatch : hunt.match;
-}
-
-function huntLists(hunt: Hunt, table: string): Map<string, string[]> {
-  const c = hunt.correlation;
-  if (c && c.lookupTable === table) return indicatorLists(c.lookupMatch, c.domains);
-  return hunt.match ? indicatorLists(hunt.match, hunt.indicators) : new Map();
 }
 
 async function splitByReader(

@@ -4,11 +4,11 @@
  */
 import { localTableFor } from '../hunts/datasources.js';
 import { exclusionsFor } from '../hunts/exclusions.js';
-import { indicatorLists } from '../hunts/lists.js';
 import type { Hunt, IocMatch } from '../hunts/types.js';
 import type { Indicator } from '../intel/types.js';
 import { columnFor } from '../schemas/fields.js';
 import type { HuntDatabase } from './database.js';
+import { huntLists } from './hunt-lists.js';
 import { compileConditionSql, sqlIdentifier, sqlString } from './sql/condition.js';
 import {
   domainMatchSql,
@@ -118,8 +118,10 @@ export async function runLocalHunts(
           context.matchedRows = await shared.domainMatches(hunt.match, context);
         const sql = huntSql(hunt, context);
         const rows = await db.query(sql);
-        const byKey = indicatorIndex(hunt.indicators);
-        for (const row of rows) findings.push(toFinding(hunt, table, row, byKey, timeColumn));
+        if (rows.length > 0) {
+          const byKey = indicatorIndex(hunt.indicators);
+          for (const row of rows) findings.push(toFinding(hunt, table, row, byKey, timeColumn));
+        }
         summary.hunts.push({ huntId: hunt.id, table, status: 'ran', rows: rows.length });
       } catch (err) {
         if (!(err instanceof MissingColumnError)) throw err;
@@ -213,16 +215,14 @@ class SharedWork {
   }
 }
 
-/** The lists a hunt's SQL reads by name; a lookup-then-connect hunt's domains are its ioc_domains. */
-function huntLists(hunt: Hunt): Map<string, string[]> {
-  const lists = hunt.match ? indicatorLists(hunt.match, hunt.indicators) : new Map<string, string[]>();
-  const c = hunt.correlation;
-  if (c) lists.set('ioc_domains', indicatorLists(c.lookupMatch, c.domains).get('ioc_domains') ?? []);
-  return lists;
-}
+const indexes = new WeakMap<Indicator[], Map<string, Indicator>>();
 
+/** The hunt's indicators by the value (and value:port) a matched row names; once per list. */
 function indicatorIndex(indicators: Indicator[]): Map<string, Indicator> {
+  const known = indexes.get(indicators);
+  if (known) return known;
   const index = new Map<string, Indicator>();
+  indexes.set(indicators, index);
   for (const i of indicators) {
     index.set(i.port !== null ? `${i.value}:${i.port}` : i.value, i);
     if (!index.has(i.value)) index.set(i.value, i);

@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import type { HuntDatabase } from './database.js';
 import { sqlIdentifier } from './sql/condition.js';
 
+const HASH_BLOCK = 4096;
+
 /** Temporary one-column (v) tables of values, one per distinct list, shared by every test reading it. */
 export class ValueTables {
   private readonly tables = new Map<string, string>();
@@ -51,7 +53,9 @@ export class ValueTables {
     let name = this.names.get(values);
     if (!name) {
       const hash = createHash('sha256');
-      for (const v of values) hash.update(v).update('\0');
+      // one update per block of values: an update per value costs more than the hashing
+      for (let i = 0; i < values.length; i += HASH_BLOCK)
+        hash.update(`${values.slice(i, i + HASH_BLOCK).join('\0')}\0`);
       name = `hf_values_${hash.digest('hex').slice(0, 16)}`;
       this.names.set(values, name);
     }

@@ -1,0 +1,57 @@
+/**
+ * The named value lists a hunt's SQL reads (`ioc_domains`, `ioc_endpoints`, …), built once per
+ * hunt: with 100,000 indicators, building and hashing them again for every test and query
+ * would cost more than the queries themselves.
+ */
+import { indicatorLists } from '../hunts/lists.js';
+import type { Hunt, IocMatch } from '../hunts/types.js';
+import type { Indicator } from '../intel/types.js';
+
+const byHunt = new WeakMap<Hunt, Map<string, Map<string, string[]>>>();
+
+/**
+ * The lists a hunt reads on `table`: its own match's, and for a lookup-then-connect hunt the
+ * looked-up domains as `ioc_domains` (on the lookup table, those alone).
+ */
+export function huntLists(hunt: Hunt, table?: string): Map<string, string[]> {
+  const key = table ?? '';
+  let perTable = byHunt.get(hunt);
+  if (!perTable) {
+    perTable = new Map();
+    byHunt.set(hunt, perTable);
+  }
+  let lists = perTable.get(key);
+  if (!lists) {
+    lists = build(hunt, table);
+    perTable.set(key, lists);
+  }
+  return lists;
+}
+
+function build(hunt: Hunt, table: string | undefined): Map<string, string[]> {
+  const c = hunt.correlation;
+  if (c && table !== undefined && c.lookupTable === table) return listsOf(c.lookupMatch, c.domains);
+  const lists = hunt.match ? listsOf(hunt.match, hunt.indicators) : new Map<string, string[]>();
+  if (c && table === undefined) {
+    return new Map(lists).set('ioc_domains', listsOf(c.lookupMatch, c.domains).get('ioc_domains') ?? []);
+  }
+  return lists;
+}
+
+const byIndicators = new WeakMap<Indicator[], Map<string, Map<string, string[]>>>();
+
+/** indicatorLists, once per indicator array and match shape. */
+function listsOf(match: IocMatch, indicators: Indicator[]): Map<string, string[]> {
+  const shape = `${match.indicatorType}:${match.ignorePort ? 1 : 0}`;
+  let shapes = byIndicators.get(indicators);
+  if (!shapes) {
+    shapes = new Map();
+    byIndicators.set(indicators, shapes);
+  }
+  let lists = shapes.get(shape);
+  if (!lists) {
+    lists = indicatorLists(match, indicators);
+    shapes.set(shape, lists);
+  }
+  return lists;
+}
