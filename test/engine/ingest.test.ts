@@ -411,3 +411,19 @@ describe('JSON records that are not objects', () => {
     }
   });
 });
+
+describe('a file read again', () => {
+  test('a JSON Lines file rewritten between two runs is read with its new keys', async () => {
+    const path = join(work, 'Rewritten_CL.jsonl');
+    writeFileSync(path, '{"TimeGenerated":"2026-04-25T10:00:00Z","First":"a"}\n');
+    const one = await openDatabase();
+    await ingestLogs(one, [path]);
+    assert.deepEqual(await one.query('SELECT "First" FROM "Rewritten_CL"'), [{ First: 'a' }]);
+    one.close();
+    writeFileSync(path, '{"TimeGenerated":"2026-04-25T10:00:00Z","Second":"bb"}\n');
+    const two = await openDatabase();
+    await ingestLogs(two, [path]);
+    assert.deepEqual(await two.query('SELECT "Second" FROM "Rewritten_CL"'), [{ Second: 'bb' }]);
+    two.close();
+  });
+});

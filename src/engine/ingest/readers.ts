@@ -3,6 +3,7 @@
  * and as what, so that every value reaches its column and unreadable records are reported.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -40,6 +41,22 @@ function structureType(structure: unknown): string {
  * read_json itself, whose detection gives up on the whole file when one line is not an object.
  */
 async function sniffJsonKeys(db: HuntDatabase, path: string, format: string): Promise<ColumnDef[]> {
+  // a one-shot hunt reads each file twice (host names for its row tests, then the rows): sniff once
+  const info = await stat(path);
+  const key = `${path}\0${format}\0${info.size}\0${info.mtimeMs}`;
+  let keys = sniffedKeys.get(key);
+  if (!keys) {
+    keys = await sniffFirstRecords(db, path, format);
+    if (sniffedKeys.size >= 4096) sniffedKeys.clear();
+    sniffedKeys.set(key, keys);
+  }
+  return keys;
+}
+
+/** Sniffed keys by file path, format, size and modification time: a changed file is sniffed again. */
+const sniffedKeys = new Map<string, ColumnDef[]>();
+
+async function sniffFirstRecords(db: HuntDatabase, path: string, format: string): Promise<ColumnDef[]> {
   const [row] = await db.query<{ s: Record<string, unknown> | string | null }>(
     `SELECT json_group_structure(json) AS s FROM (SELECT json FROM read_json_objects(${quoteLiteral(path)}, ` +
       `format='${format}', ignore_errors=true, maximum_object_size=67108864) LIMIT 20480) WHERE json_type(json) = 'OBJECT'`,
