@@ -17,6 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '../scripts/seeded-random.js';
 import { openDatabase } from '../src/engine/database.js';
 import { runLocalHunts } from '../src/engine/run-hunts.js';
 import { generateFromIndicators } from '../src/generate/generate.js';
@@ -29,16 +30,6 @@ const logs = join(work, 'logs');
 const feed = join(work, 'indicators.txt');
 const patterns = join(work, 'patterns.txt');
 const db = join(work, 'hunt.duckdb');
-
-function rand(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const iocDomain = (i: number) => `c2-${i.toString(36)}.bad-zone-${i % 50}.com`;
 const iocIp = (i: number) => `198.${18 + (i % 2)}.${(i >> 8) & 255}.${i & 255}`;
@@ -69,7 +60,7 @@ async function prepare(): Promise<void> {
   }
   writeFileSync(feed, `${feedLines.join('\n')}\n`);
   writeFileSync(patterns, `${patternLines.join('\n')}\n`);
-  const r = rand(42);
+  const r = seededRandom(42);
   const start = Date.parse('2026-04-20T00:00:00Z');
   const benign = Array.from({ length: 5000 }, (_, i) => `host${i}.benign-${i % 300}.example.org`);
   await writeLines(join(logs, 'DnsEvents.jsonl'), events, (i) => {

@@ -2,6 +2,7 @@
  * The bundled Nanocore example's logs: a deterministic week of benign activity with planted true
  * hits and near misses. `PLANTED` lists what a correct hunt must find; tests assert against it.
  */
+import { seededRandom } from '../seeded-random.js';
 
 type Row = Record<string, string | number | boolean | null>;
 
@@ -10,18 +11,6 @@ export interface ExampleLogs {
   DeviceNetworkEvents: Row[];
   CommonSecurityLog: Row[];
   DeviceProcessEvents: Row[];
-}
-
-/** Deterministic PRNG (mulberry32) so the files never change between runs. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const START = Date.parse('2026-04-24T00:00:00Z');
@@ -170,7 +159,7 @@ export const PLANTED = {
 };
 
 export function nanocoreExampleLogs(): ExampleLogs {
-  const rand = random(0x5eed);
+  const rand = seededRandom(0x5eed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
   const logs: ExampleLogs = {
     DnsEvents: [],

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { seededRandom } from '../../scripts/seeded-random.js';
 import { openDatabase } from '../../src/engine/database.js';
 import { ingestLogs } from '../../src/engine/ingest/index.js';
 import type { IngestOptions, IngestReport } from '../../src/engine/ingest/types.js';
@@ -81,22 +82,11 @@ test('the example: loading only the rows the hunts can match finds exactly what 
   }
 });
 
-/** A small deterministic random generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const HASH = (n: number, length: number) => n.toString(16).padStart(length, 'a').slice(-length);
 
 /** Indicators of every kind, and logs mixing their exact values, variants, near misses and noise. */
 function randomCase(seed: number): { indicators: Indicator[]; files: Record<string, string> } {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const pick = <T>(values: T[]) => values[Math.floor(r() * values.length)];
   const domains = ['evil-c2.com', 'update.bad-cdn.net', 'x.y.z.example-c2.org'];
   const ips = ['198.51.100.7', '203.0.113.9', '2001:db8::15'];
