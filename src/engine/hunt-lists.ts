@@ -14,18 +14,8 @@ const byHunt = new WeakMap<Hunt, Map<string, Map<string, string[]>>>();
  * looked-up domains as `ioc_domains` (on the lookup table, those alone).
  */
 export function huntLists(hunt: Hunt, table?: string): Map<string, string[]> {
-  const key = table ?? '';
-  let perTable = byHunt.get(hunt);
-  if (!perTable) {
-    perTable = new Map();
-    byHunt.set(hunt, perTable);
-  }
-  let lists = perTable.get(key);
-  if (!lists) {
-    lists = build(hunt, table);
-    perTable.set(key, lists);
-  }
-  return lists;
+  const perTable = cached(byHunt, hunt, () => new Map<string, Map<string, string[]>>());
+  return cached(perTable, table ?? '', () => build(hunt, table));
 }
 
 function build(hunt: Hunt, table: string | undefined): Map<string, string[]> {
@@ -42,16 +32,21 @@ const byIndicators = new WeakMap<Indicator[], Map<string, Map<string, string[]>>
 
 /** indicatorLists, once per indicator array and match shape. */
 function listsOf(match: IocMatch, indicators: Indicator[]): Map<string, string[]> {
+  const shapes = cached(byIndicators, indicators, () => new Map<string, Map<string, string[]>>());
   const shape = `${match.indicatorType}:${match.ignorePort ? 1 : 0}`;
-  let shapes = byIndicators.get(indicators);
-  if (!shapes) {
-    shapes = new Map();
-    byIndicators.set(indicators, shapes);
+  return cached(shapes, shape, () => indicatorLists(match, indicators));
+}
+
+/** The value stored under `key`, made and stored first when there is none. */
+function cached<K, V>(
+  store: { get(key: K): V | undefined; set(key: K, value: V): unknown },
+  key: K,
+  make: () => V,
+): V {
+  let value = store.get(key);
+  if (value === undefined) {
+    value = make();
+    store.set(key, value);
   }
-  let lists = shapes.get(shape);
-  if (!lists) {
-    lists = indicatorLists(match, indicators);
-    shapes.set(shape, lists);
-  }
-  return lists;
+  return value;
 }
