@@ -67,39 +67,41 @@ test('the columnar store merges exactly as mergeIndicators does', () => {
   );
 });
 
-test('the store finds rows again after its identity table grows', () => {
-  const store = new IndicatorStore();
-  const base: Omit<Indicator, 'value' | 'confidence' | 'sources'> = {
-    type: 'ipv4',
-    port: 443,
-    host: null,
-    malware: null,
-    malwareIds: [],
-    malwareAliases: [],
-    threatType: null,
-    firstSeen: null,
-    lastSeen: null,
-    validUntil: null,
-    tags: [],
-    flags: [],
-  };
-  for (let round = 0; round < 2; round++)
-    for (let i = 0; i < 100_000; i++)
-      store.add({
-        ...base,
-        value: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-        confidence: round * 50 + (i % 50),
-        sources: [new LineSource('f', 'threatfox-csv', round * 100_000 + i + 1)],
-      });
-  assert.equal(store.size, 100_000);
-  const row = store.materialise(70_000);
-  assert.equal(row.value, '10.1.17.112');
-  assert.equal(row.confidence, 50 + (70_000 % 50));
-  assert.deepEqual(
-    row.sources.map((s) => s.location),
-    ['f:70001', 'f:170001'],
-  );
-});
+// 1000: past that many rows the table's entries stop carrying hash bits, part way through.
+for (const taggedRows of [undefined, 1000])
+  test(`the store finds rows again after its identity table grows (tagged rows: ${taggedRows ?? 'default'})`, () => {
+    const store = new IndicatorStore(false, taggedRows);
+    const base: Omit<Indicator, 'value' | 'confidence' | 'sources'> = {
+      type: 'ipv4',
+      port: 443,
+      host: null,
+      malware: null,
+      malwareIds: [],
+      malwareAliases: [],
+      threatType: null,
+      firstSeen: null,
+      lastSeen: null,
+      validUntil: null,
+      tags: [],
+      flags: [],
+    };
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < 100_000; i++)
+        store.add({
+          ...base,
+          value: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+          confidence: round * 50 + (i % 50),
+          sources: [new LineSource('f', 'threatfox-csv', round * 100_000 + i + 1)],
+        });
+    assert.equal(store.size, 100_000);
+    const row = store.materialise(70_000);
+    assert.equal(row.value, '10.1.17.112');
+    assert.equal(row.confidence, 50 + (70_000 % 50));
+    assert.deepEqual(
+      row.sources.map((s) => s.location),
+      ['f:70001', 'f:170001'],
+    );
+  });
 
 test('timestamps: seconds encoding round-trips, out-of-range instants are marked', () => {
   fc.assert(

@@ -27,6 +27,14 @@ export const TYPE_CODE = new Map<IndicatorType, number>(INDICATOR_TYPES.map((t, 
 export const NO_NUMBER = -1;
 
 /**
+ * A slot entry is row + 1 in the low 24 bits and bits 24-30 of the row's hash above them, so a
+ * probe passes over other identities' rows without reading their hash, a cache miss each. Past
+ * 2^24 - 1 rows the entries hold row + 1 alone.
+ */
+const TAG_BITS = 0x7f000000;
+const TAGGED_ROWS = 0x00ffffff;
+
+/**
  * One canonical row as plain fields, for readers that canonicalise straight into the store
  * without an Indicator object: one instance is filled in place for every row. The value and the
  * reference are ranges of a text (usually the input line), so they are never sliced out.
@@ -115,13 +123,19 @@ export class IndicatorStore {
    * `flagging`: each new row is flagged from the bundled warninglists (a read does that for
    * every indicator); without it, rows have no flags.
    */
-  constructor(private readonly flagging = false) {}
+  constructor(
+    private readonly flagging = false,
+    /** Rows up to which slots carry hash bits (see slotEntry); lower only to test past it. */
+    private readonly taggedRows = TAGGED_ROWS,
+  ) {}
 
   private count = 0;
   /** Rows every per-row column can hold without growing. */
   private capacity = 0;
-  // Identity table: slot → row + 1 (0 = empty), linear probing, kept at most half full.
+  // Identity table: slot → row + 1 and hash bits (0 = empty), linear probing, at most half full.
   private slots = new Int32Array(1 << 16);
+  /** Hash bits kept in slot entries: TAG_BITS, or none once the rows outgrow the row bits. */
+  private tagMask = TAG_BITS;
   private readonly hashes = new Column((n) => new Int32Array(n));
 
   /** Value of row r is entry r. */
@@ -177,14 +191,17 @@ export class IndicatorStore {
     const port = next.port ?? NO_NUMBER;
     const hash = hashOf(typeCode, next.value, port);
     const mask = this.slots.length - 1;
+    const tagMask = this.tagMask;
+    const tag = hash & tagMask;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot];
       if (entry === 0) {
-        this.slots[slot] = this.append(next, typeCode, port, hash) + 1;
-        if (this.count * 2 > this.slots.length) this.grow();
+        this.slots[slot] = tag | (this.append(next, typeCode, port, hash) + 1);
+        this.afterAppend();
         return;
       }
-      const row = entry - 1;
+      if ((entry & tagMask) !== tag) continue;
+      const row = (entry & ~tagMask) - 1;
       if (
         this.hashes.data[row] === hash &&
         this.type.data[row] === typeCode &&
@@ -266,15 +283,19 @@ export class IndicatorStore {
       hash = (h ^ (h >>> 15)) & 0x7fffffff;
     }
     const mask = this.slots.length - 1;
+    const tagMask = this.tagMask;
+    const tag = hash & tagMask;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot];
       if (entry === 0) {
         const row = this.appendRow(f, hash);
-        this.slots[slot] = row + 1;
-        if (this.count * 2 > this.slots.length) this.grow();
+        this.slots[slot] = tag | (row + 1);
+        this.afterAppend();
         return row;
       }
-      const row = entry - 1;
+      // Another identity's row, told by its hash bits without reading its hash (a cache miss).
+      if ((entry & tagMask) !== tag) continue;
+      const row = (entry & ~tagMask) - 1;
       if (
         this.hashes.data[row] === hash &&
         this.type.data[row] === typeCode &&
@@ -502,13 +523,22 @@ export class IndicatorStore {
     if (slots > this.slots.length) this.grow(slots);
   }
 
+  /** Keeps the table at most half full, and its entries able to hold the next row number. */
+  private afterAppend(): void {
+    if (this.count * 2 > this.slots.length) this.grow();
+    else if (this.tagMask !== 0 && this.count >= this.taggedRows) this.grow(this.slots.length);
+  }
+
   private grow(size = this.slots.length * 2): void {
+    if (this.count >= this.taggedRows) this.tagMask = 0;
+    const tagMask = this.tagMask;
     const slots = new Int32Array(size);
     const mask = slots.length - 1;
     for (let row = 0; row < this.count; row++) {
-      let slot = this.hashes.data[row] & mask;
+      const hash = this.hashes.data[row];
+      let slot = hash & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = row + 1;
+      slots[slot] = (hash & tagMask) | (row + 1);
     }
     this.slots = slots;
   }
