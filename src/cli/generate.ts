@@ -84,6 +84,7 @@ export const generateCommand: Command = {
       }
     }
     const files = await writeGenerated(out, result);
+    for (const warning of result.warnings) process.stderr.write(`huntforge generate: warning: ${warning}\n`);
     const plan = result.plan;
     const flagged = plan.indicators.filter((i) => i.flags.length > 0).length;
     const lines = [

@@ -20,6 +20,7 @@ import { type Delivery, sizeRules, watchlistAlias } from '../render/sentinel/siz
 import { renderTarget, type TargetName } from '../render/targets/index.js';
 import { buildReport } from '../report/build.js';
 import type { HuntReport } from '../report/model.js';
+import { formatLimitWarnings } from './format-limits.js';
 
 export interface GenerateOptions extends PlanOptions {
   /** KQL timespan for the hunts' window, e.g. `14d`. */
@@ -47,10 +48,23 @@ export interface GeneratedRule {
   file: string;
 }
 
+export interface WatchlistRow {
+  SearchKey: string;
+  ListName: string;
+  IndicatorType: string;
+  Family: string;
+}
+
 export interface Watchlist {
   alias: string;
   file: string;
-  rows: { SearchKey: string; ListName: string; IndicatorType: string; Family: string }[];
+  rowCount: number;
+  /** Values in the watchlist's largest list (one `ListName`). */
+  largestList: number;
+  /** The rows built as they are iterated: a watchlist of millions is never held whole. */
+  eachRow(): Iterable<WatchlistRow>;
+  /** All rows at once (small watchlists, tests). */
+  readonly rows: WatchlistRow[];
 }
 
 export interface GenerateResult {
@@ -64,6 +78,8 @@ export interface GenerateResult {
   /** Files of other targets (Sigma, SPL, …), relative to the output folder. */
   extraFiles?: { path: string; content: string }[];
   report: HuntReport;
+  /** Limits of the output formats that these indicators exceed (also in the report's notes). */
+  warnings: string[];
 }
 
 /**
@@ -71,6 +87,18 @@ export interface GenerateResult {
  * read a watchlist beyond it (as analytics rules do past 10,000 characters).
  */
 export const INLINE_LIST_LIMIT = 5_000;
+
+/**
+ * Defender XDR has no watchlists: its queries carry the lists inline (packed) up to this many
+ * values per list and fetch the watchlist CSV with `externaldata` beyond it, so a query never holds
+ * millions of values.
+ */
+export const DEFENDER_INLINE_LIST_LIMIT = 100_000;
+
+/** Where a Defender query fetches a watchlist CSV until the user hosts it and puts its URL there. */
+export function externalWatchlistUrl(alias: string): string {
+  return `https://example.invalid/huntforge/watchlists/${alias}.csv`;
+}
 
 export function lookbackDays(lookback: string): number {
   const m = /^(\d+)([dhm])$/.exec(lookback);
@@ -116,7 +144,7 @@ export function generateFromIndicators(read: ReadResult, options: GenerateOption
         addWatchlistRows(watchlists, alias, hunt);
         const kql = renderHuntKql(hunt, { ...base, platform, indicatorSource: { kind: 'watchlist', alias } });
         queries.push({ hunt, platform, kql, file: `${file}.kql` });
-      } else {
+      } else if (largest <= DEFENDER_INLINE_LIST_LIMIT) {
         // Defender XDR has no watchlists: the lists stay inline, packed into one literal each.
         queries.push({
           hunt,
@@ -124,6 +152,17 @@ export function generateFromIndicators(read: ReadResult, options: GenerateOption
           kql: renderHuntKql(hunt, { ...base, platform }),
           file: `${file}.kql`,
         });
+      } else {
+        const alias = watchlistAlias(hunt);
+        addWatchlistRows(watchlists, alias, hunt);
+        const url = externalWatchlistUrl(alias);
+        const kql = renderHuntKql(hunt, {
+          ...base,
+          platform,
+          indicatorSource: { kind: 'externaldata', url },
+        });
+        const note = `// Indicators: ${largest} values are too many to inline; host watchlists/${alias}.csv where Defender XDR can fetch it (e.g. blob storage with a SAS token) and replace ${url} below.\n`;
+        queries.push({ hunt, platform, kql: note + kql, file: `${file}.kql` });
       }
     }
   }
@@ -169,6 +208,7 @@ export function generateFromIndicators(read: ReadResult, options: GenerateOption
     arm,
     extraFiles: targetOutputs.flatMap((t) => t.files),
     report: undefined as unknown as HuntReport,
+    warnings: [] as string[],
   };
   result.report = buildReport(read, result, { source, now, lookback });
   result.report.targets = targetOutputs.map((t) => ({
@@ -176,23 +216,37 @@ export function generateFromIndicators(read: ReadResult, options: GenerateOption
     files: t.files.map((f) => f.path),
     notes: t.notes.map((n) => n.message),
   }));
+  result.warnings = formatLimitWarnings(result.watchlists);
+  if (result.warnings.length > 0) result.report.notes = [...result.report.notes, ...result.warnings];
   return result;
 }
 
 function addWatchlistRows(watchlists: Map<string, Watchlist>, alias: string, hunt: Hunt): void {
   if (watchlists.has(alias) || !hunt.match) return;
-  const rows: Watchlist['rows'] = [];
-  for (const [listName, values] of indicatorLists(hunt.match, hunt.indicators)) {
-    for (const value of values) {
-      rows.push({
-        SearchKey: value,
-        ListName: listName,
-        IndicatorType: hunt.kind,
-        Family: hunt.family ?? '',
-      });
+  const match = hunt.match;
+  let rowCount = 0;
+  let largestList = 0;
+  for (const values of indicatorLists(match, hunt.indicators).values()) {
+    rowCount += values.length;
+    largestList = Math.max(largestList, values.length);
+  }
+  function* eachRow(): Generator<WatchlistRow> {
+    for (const [listName, values] of indicatorLists(match, hunt.indicators)) {
+      for (const value of values) {
+        yield { SearchKey: value, ListName: listName, IndicatorType: hunt.kind, Family: hunt.family ?? '' };
+      }
     }
   }
-  watchlists.set(alias, { alias, file: `watchlists/${alias}.csv`, rows });
+  watchlists.set(alias, {
+    alias,
+    file: `watchlists/${alias}.csv`,
+    rowCount,
+    largestList,
+    eachRow,
+    get rows() {
+      return [...eachRow()];
+    },
+  });
 }
 
 function sourceLabel(indicators: Indicator[], families: string[]): string {

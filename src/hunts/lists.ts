@@ -15,6 +15,25 @@ export const HASH_LISTS = { md5: 'ioc_md5', sha1: 'ioc_sha1', sha256: 'ioc_sha25
  * queries write them as `dynamic([...])`; watchlist queries read the same names from ListName.
  */
 export function indicatorLists(match: IocMatch, indicators: Indicator[]): Map<string, string[]> {
+  // Hunts of one indicator kind share one array and each render asks again: with millions of
+  // indicators, building the lists once per array (and match shape) is most of generate's time.
+  const key = `${match.indicatorType}:${match.ignorePort ? 1 : 0}`;
+  let byShape = LISTS_CACHE.get(indicators);
+  if (!byShape) {
+    byShape = new Map();
+    LISTS_CACHE.set(indicators, byShape);
+  }
+  const cached = byShape.get(key);
+  if (cached) return cached;
+  const built = buildIndicatorLists(match, indicators);
+  byShape.set(key, built);
+  return built;
+}
+
+/** Callers only read the lists, so one Map per indicator array and match shape can be shared. */
+const LISTS_CACHE = new WeakMap<Indicator[], Map<string, Map<string, string[]>>>();
+
+function buildIndicatorLists(match: IocMatch, indicators: Indicator[]): Map<string, string[]> {
   const lists = new Map<string, string[]>();
   const put = (name: string, values: Iterable<string>) => {
     const unique = [...new Set(values)];

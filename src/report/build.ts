@@ -26,6 +26,13 @@ const TYPE_WORDS: Record<string, string> = {
   email: 'e-mail addresses',
 };
 
+/**
+ * The report's IOC table shows at most this many rows: a table of millions would make report.md
+ * and report.json too large to open (or to build as one string); every indicator is in iocs.csv.
+ */
+export const IOC_TABLE_LIMIT = 1_000;
+export const ALL_IOCS_FILE = 'iocs.csv';
+
 /** Human names of tables that only behaviour hunts use (IOC tables are named in DATA_SOURCES). */
 const TABLE_TITLES: Record<string, string> = {
   DeviceProcessEvents: 'Microsoft Defender for Endpoint process events',
@@ -149,7 +156,8 @@ export function buildReport(
       types: Object.keys(countsByType),
       countsByType,
       flagged: indicators.filter((i) => i.flags.length > 0).length,
-      rows: indicators.map(iocRow),
+      rows: indicators.slice(0, IOC_TABLE_LIMIT).map(iocRow),
+      ...(indicators.length > IOC_TABLE_LIMIT ? { allRowsFile: ALL_IOCS_FILE } : {}),
     },
     hunts,
     tables,

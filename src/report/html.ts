@@ -244,7 +244,11 @@ ${
     : html`<table><thead><tr><th>Type</th><th>Value</th><th>Threat type</th><th>First seen</th><th class="num">Confidence</th><th>Flags</th><th class="num">Hits</th></tr></thead><tbody>${rows.map(
         (r) =>
           html`<tr><td class="nowrap">${r.type}</td><td class="val">${r.value}</td><td>${r.threatType}</td><td class="nowrap">${r.firstSeen}</td><td class="num">${r.confidence}</td><td>${r.flags.length ? r.flags.map((f) => reasonBadge(f, known)) : html`<span class="muted">—</span>`}</td><td class="num">${hits.get(r.value) ?? 0}</td></tr>`,
-      )}</tbody></table>
+      )}</tbody></table>${
+        report.iocSummary.allRowsFile
+          ? html`<p class="more">First ${rows.length} of ${report.iocSummary.total} indicators shown; all of them are in ${report.iocSummary.allRowsFile}.</p>`
+          : ''
+      }
 <p class="more">Flag categories: ${(Object.keys(CATEGORY_NAMES) as FlagCategory[]).map((c) => html`<span class="badge ${c}">${CATEGORY_NAMES[c]}</span>`)}</p>`
 }
 </section>`;

@@ -66,6 +66,11 @@ export function renderMarkdown(report: HuntReport): string {
     ),
     '',
   );
+  if (s.allRowsFile)
+    out.push(
+      `_First ${s.rows.length} of ${s.total} indicators shown; all ${s.total} are in ${mdText(s.allRowsFile)}._`,
+      '',
+    );
 
   out.push('## Hunting Queries', '');
   for (const h of report.hunts) {

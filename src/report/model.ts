@@ -53,7 +53,10 @@ export interface HuntReport {
     types: string[];
     countsByType: Record<string, number>;
     flagged: number;
+    /** The first IOC_TABLE_LIMIT indicators; all of them are in `allRowsFile` when cut short. */
     rows: IocRow[];
+    /** Set only when the table is cut short: the output file that lists every indicator. */
+    allRowsFile?: string;
   };
   hunts: ReportHunt[];
   tables: ReportTable[];

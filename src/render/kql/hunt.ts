@@ -18,8 +18,14 @@ export interface KqlRenderOptions {
   /** Feed or report the indicators came from, for the header comment. */
   source: string;
   generated: Date;
-  /** Where the indicator lists come from: inline `dynamic([...])` (default) or a Sentinel watchlist. */
-  indicatorSource?: { kind: 'inline' } | { kind: 'watchlist'; alias: string };
+  /**
+   * Where the indicator lists come from: inline `dynamic([...])` (default), a Sentinel watchlist,
+   * or (Defender XDR, which has no watchlists) the watchlist CSV fetched with `externaldata`.
+   */
+  indicatorSource?:
+    | { kind: 'inline' }
+    | { kind: 'watchlist'; alias: string }
+    | { kind: 'externaldata'; url: string };
 }
 
 export function timeColumn(platform: Platform): string {
@@ -129,6 +135,9 @@ function letStatement(name: string, values: string[], options: KqlRenderOptions)
   if (options.indicatorSource?.kind === 'watchlist') {
     return `let ${name} = toscalar(_GetWatchlist(${kqlString(options.indicatorSource.alias)}) | where ListName == ${kqlString(name)} | summarize make_set(SearchKey));`;
   }
+  if (options.indicatorSource?.kind === 'externaldata') {
+    return `let ${name} = toscalar(externaldata(SearchKey: string, ListName: string, IndicatorType: string, Family: string)[${kqlString(options.indicatorSource.url)}] with (format="csv", ignoreFirstRecord=true) | where ListName == ${kqlString(name)} | summarize make_set(SearchKey));`;
+  }
   if (values.length > PACKED_LIST_THRESHOLD && !values.some((v) => /\s/.test(v))) {
     return `let ${name} = split(${kqlString(values.join(' '))}, " ");`;
   }
@@ -144,7 +153,7 @@ export function iocMatchKql(
   const lists = indicatorLists(match, indicators);
   const lets = [...lists].map(([name, values]) => letStatement(name, values, options));
   const termPrefilter =
-    options.indicatorSource?.kind !== 'watchlist' &&
+    (options.indicatorSource?.kind ?? 'inline') === 'inline' &&
     Math.max(0, ...[...lists.values()].map((v) => v.length)) <= HAS_ANY_LIMIT;
   switch (match.indicatorType) {
     case 'ip':

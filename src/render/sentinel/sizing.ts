@@ -4,6 +4,7 @@
  */
 
 import { stableGuid } from '../../hunts/ids.js';
+import { indicatorLists } from '../../hunts/lists.js';
 import type { Hunt } from '../../hunts/types.js';
 import { MAX_RULE_QUERY_LENGTH } from './constraints.js';
 
@@ -36,6 +37,15 @@ export function sizeRules(
   renderInline: (hunt: Hunt) => string,
   renderWatchlist: (hunt: Hunt, alias: string) => string,
 ): SizedRules {
+  const alias = watchlistAlias(hunt);
+  const watchlist = (): SizedRules => ({
+    delivery: 'watchlist',
+    watchlistAlias: alias,
+    parts: [{ hunt, query: renderWatchlist(hunt, alias), id: hunt.id, name: hunt.title }],
+  });
+  // Each value takes at least two characters (itself and a separator) in some part, so past this
+  // many values no split fits: skip rendering (and splitting) a query of millions of values.
+  if (distinctValues(hunt) > MAX_SPLIT_RULES * MAX_RULE_QUERY_LENGTH) return watchlist();
   const whole = renderInline(hunt);
   if (whole.length <= MAX_RULE_QUERY_LENGTH) {
     return { delivery: 'inline', parts: [{ hunt, query: whole, id: hunt.id, name: hunt.title }] };
@@ -47,12 +57,14 @@ export function sizeRules(
     if (split) return { delivery: 'split', parts: split };
     parts++;
   }
-  const alias = watchlistAlias(hunt);
-  return {
-    delivery: 'watchlist',
-    watchlistAlias: alias,
-    parts: [{ hunt, query: renderWatchlist(hunt, alias), id: hunt.id, name: hunt.title }],
-  };
+  return watchlist();
+}
+
+function distinctValues(hunt: Hunt): number {
+  if (!hunt.match) return 0;
+  let count = 0;
+  for (const values of indicatorLists(hunt.match, hunt.indicators).values()) count += values.length;
+  return count;
 }
 
 function trySplit(hunt: Hunt, parts: number, renderInline: (hunt: Hunt) => string): RulePart[] | null {
