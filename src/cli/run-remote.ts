@@ -43,7 +43,7 @@ Exit codes: 0 done; 1 findings with --fail-on-findings; 2 errors (nothing ran);
 
 Credentials: HUNTFORGE_ACCESS_TOKEN (a bearer token for the service), else the Azure sign-in
 found by DefaultAzureCredential (az login, managed identity, environment service principal).
-A token that expires mid-run (401 invalid_token) is refreshed once through the Azure sign-in;
+A token the service rejects mid-run (HTTP 401) is refreshed once through the Azure sign-in;
 HUNTFORGE_ACCESS_TOKEN cannot be refreshed, so the hunts left are reported as not completed.
 
 Example:

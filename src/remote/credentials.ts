@@ -16,7 +16,8 @@ export const SCOPES = {
 } as const;
 
 export interface TokenCredentialLike {
-  getToken(scope: string | string[]): Promise<{ token: string; expiresOnTimestamp: number } | null>;
+  /** `expiresOnTimestamp` (ms since the epoch) as @azure/identity's AccessToken carries it. */
+  getToken(scope: string | string[]): Promise<{ token: string; expiresOnTimestamp?: number } | null>;
 }
 
 export interface TokenOptions {
@@ -37,9 +38,13 @@ const EXPIRY_MARGIN_MS = 2 * 60_000;
 const cache = new Map<string, { token: string; expiresOn: number }>();
 let defaultCredential: TokenCredentialLike | undefined;
 
+/** HUNTFORGE_ACCESS_TOKEN when set: used as is, and cannot be refreshed. */
+export function staticAccessToken(options: TokenOptions = {}): string | undefined {
+  return (options.env ?? process.env).HUNTFORGE_ACCESS_TOKEN?.trim() || undefined;
+}
+
 export async function getAccessToken(scope: string, options: TokenOptions = {}): Promise<string> {
-  const env = options.env ?? process.env;
-  const fromEnv = env.HUNTFORGE_ACCESS_TOKEN?.trim();
+  const fromEnv = staticAccessToken(options);
   if (fromEnv) {
     registerSecret(fromEnv);
     return fromEnv;
@@ -73,7 +78,8 @@ async function fetchToken(scope: string, options: TokenOptions): Promise<string>
   }
   if (!result?.token) throw new CredentialError(`could not get an Azure access token for ${scope}`);
   registerSecret(result.token);
-  cache.set(scope, { token: result.token, expiresOn: result.expiresOnTimestamp });
+  // Without an expiry the token is kept until a service rejects it (and is then refreshed).
+  cache.set(scope, { token: result.token, expiresOn: result.expiresOnTimestamp ?? Number.POSITIVE_INFINITY });
   return result.token;
 }
 
@@ -88,8 +94,7 @@ export async function refreshAccessToken(
   rejected: string,
   options: TokenOptions = {},
 ): Promise<string> {
-  const env = options.env ?? process.env;
-  if (env.HUNTFORGE_ACCESS_TOKEN?.trim())
+  if (staticAccessToken(options))
     throw new CredentialError(
       'the service rejected HUNTFORGE_ACCESS_TOKEN as expired or invalid (401 invalid_token) and it cannot be ' +
         'refreshed: set a new token, or unset it to sign in through Azure',

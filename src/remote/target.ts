@@ -4,11 +4,12 @@
  * care which one it is.
  */
 import { queryAdx } from './adx.js';
-import { getAccessToken, refreshAccessToken, SCOPES, type TokenOptions } from './credentials.js';
+import { SCOPES, type TokenOptions } from './credentials.js';
 import { runHuntingQuery } from './defender.js';
-import { isInvalidTokenError, type RetryPolicy } from './http.js';
+import type { RetryPolicy } from './http.js';
 import { queryWorkspace } from './loganalytics.js';
 import { isoInterval, type QueryResult, type TimeRange } from './query-result.js';
+import { createTokenProvider } from './token-provider.js';
 
 export type TargetSpec =
   | { kind: 'log-analytics'; workspaceId: string; endpoint?: string }
@@ -42,16 +43,10 @@ export interface TargetOptions extends TokenOptions {
 
 export function createTarget(spec: TargetSpec, options: TargetOptions = {}): RemoteTarget {
   const common = { retry: options.retry, timeoutMs: options.timeoutMs };
-  /** Runs `call` with a token; when it expires mid-run (401 invalid_token), refreshes once and retries. */
-  const withToken = async <T>(scope: string, call: (token: string) => Promise<T>): Promise<T> => {
-    const token = await getAccessToken(scope, options);
-    try {
-      return await call(token);
-    } catch (err) {
-      if (!isInvalidTokenError(err)) throw err;
-      return call(await refreshAccessToken(scope, token, options));
-    }
-  };
+  const tokens = createTokenProvider(options);
+  /** A token that expires mid-run is refreshed once and the query sent again. */
+  const withToken = <T>(scope: string, call: (token: string) => Promise<T>): Promise<T> =>
+    tokens.withToken(scope, 'hunt query', call);
   switch (spec.kind) {
     case 'log-analytics':
       return {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clearTokenCache, getAccessToken } from '../../src/remote/credentials.js';
+import { clearTokenCache, getAccessToken, refreshAccessToken } from '../../src/remote/credentials.js';
 import { redact } from '../../src/remote/redact.js';
 
 test('HUNTFORGE_ACCESS_TOKEN wins and is registered for redaction', async () => {
@@ -41,4 +41,15 @@ test('a failing credential is one clear message with no secret in it', async () 
     assert.doesNotMatch(err.message, /\n/);
     return true;
   });
+});
+
+test('a credential token without expiresOnTimestamp is kept until a service rejects it', async () => {
+  clearTokenCache();
+  let calls = 0;
+  const credential = { getToken: async () => ({ token: `no-expiry-token-${++calls}` }) };
+  const opts = { env: {}, credential, now: () => Date.parse('2099-01-01T00:00:00Z') };
+  assert.equal(await getAccessToken('scope-d', opts), 'no-expiry-token-1');
+  assert.equal(await getAccessToken('scope-d', opts), 'no-expiry-token-1');
+  assert.equal(await refreshAccessToken('scope-d', 'no-expiry-token-1', opts), 'no-expiry-token-2');
+  assert.equal(calls, 2);
 });

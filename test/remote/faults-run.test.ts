@@ -200,7 +200,7 @@ test('a refreshed token that is rejected too is not refreshed again: the hunt fa
       ),
       { lookbackMs: LOOKBACK, now: () => NOW },
     ),
-    /Log Analytics: HTTP 401 — AuthenticationFailed/,
+    /Log Analytics: hunt query was refused with a freshly refreshed token too — HTTP 401 — AuthenticationFailed/,
   );
   assert.equal(credential.calls, 2);
   assert.equal(server.requests.length, 2);
