@@ -1,15 +1,17 @@
 /** `huntforge deploy`: analytics rules and watchlists via ARM, indicators via the STIX upload API. */
 import { existsSync } from 'node:fs';
-import { getAccessToken, SCOPES } from '../remote/credentials.js';
 import { collectDeployInputs } from '../remote/deploy-inputs.js';
 import { redactError } from '../remote/redact.js';
 import {
+  type AlertRuleInput,
   type ArmWorkspace,
   type DeployChange,
   deployAlertRule,
   deployWatchlist,
+  type WatchlistInput,
 } from '../remote/sentinel-arm.js';
 import { type StixUploadResult, uploadStixObjects } from '../remote/stix-upload.js';
+import { createTokenProvider } from '../remote/token-provider.js';
 import { parseCommandArgs } from './args.js';
 import { type Command, UsageError, UserFacingError } from './command.js';
 
@@ -38,7 +40,10 @@ Options:
   --json                 print the plan/result as JSON
 
 Needs the Microsoft Sentinel Contributor role on the workspace. Credentials: HUNTFORGE_ACCESS_TOKEN
-(a token for https://management.azure.com), else DefaultAzureCredential.
+(a token for https://management.azure.com), else DefaultAzureCredential. A token that expires
+during a long deploy is renewed through the Azure sign-in (HUNTFORGE_ACCESS_TOKEN cannot be).
+A deploy that stops partway lists on stderr what was deployed, what failed and what was not
+attempted, so the state of the workspace is known.
 Exit codes: 0 deployed (or planned); 1 some STIX records were rejected; 2 errors.
 
 Example:
@@ -87,33 +92,186 @@ export const deployCommand: Command = {
         `huntforge deploy: ${inputs.skippedStix} STIX objects of types the upload API does not take were left out\n`,
       );
 
-    try {
-      const token = await getAccessToken(SCOPES.management);
-      const ws: ArmWorkspace = {
-        subscriptionId: String(values.subscription),
-        resourceGroup: String(values['resource-group']),
-        workspaceName: String(values.workspace),
-        token,
-        endpoint: (values['arm-endpoint'] ?? values.endpoint) as string | undefined,
-      };
-      const changes: DeployChange[] = [];
-      // Watchlists first: rules that outgrew the query limit read their indicators from them.
-      for (const list of inputs.watchlists) changes.push(await deployWatchlist(ws, list, { dryRun }));
-      for (const rule of inputs.alertRules) changes.push(await deployAlertRule(ws, rule, { dryRun }));
-      let stix: StixUploadResult | undefined;
-      if (hasStix)
-        stix = await uploadStixObjects(String(values['workspace-id']), inputs.stixObjects, {
-          token,
-          dryRun,
+    const json = values.json === true;
+    const workspace: ArmWorkspace = {
+      subscriptionId: String(values.subscription),
+      resourceGroup: String(values['resource-group']),
+      workspaceName: String(values.workspace),
+      token: createTokenProvider(),
+      endpoint: (values['arm-endpoint'] ?? values.endpoint) as string | undefined,
+    };
+    const stix = hasStix
+      ? {
+          workspaceId: String(values['workspace-id']),
           endpoint: (values['stix-endpoint'] ?? values.endpoint) as string | undefined,
-        });
-      report(changes, stix, dryRun, values.json === true);
-      return stix && stix.errors.length > 0 ? 1 : 0;
+        }
+      : undefined;
+    try {
+      const result = await deployToWorkspace(inputs, { workspace, stix }, { dryRun });
+      report(result.changes, result.stix, dryRun, json);
+      return result.stix && result.stix.errors.length > 0 ? 1 : 0;
     } catch (err) {
+      if (err instanceof DeployStoppedError) reportStop(err, json);
       throw redactError(err);
     }
   },
 };
+
+export interface DeploySteps {
+  watchlists: WatchlistInput[];
+  alertRules: AlertRuleInput[];
+  stixObjects: Record<string, unknown>[];
+}
+
+export interface DeployTarget {
+  /** Its token is used for the STIX upload too (same audience). */
+  workspace: ArmWorkspace;
+  /** Where STIX objects go; without it they are not uploaded. */
+  stix?: { workspaceId: string; endpoint?: string; batchSize?: number };
+}
+
+export interface DeployResult {
+  changes: DeployChange[];
+  stix?: StixUploadResult;
+}
+
+/** The step that did not complete; once a write for it was attempted it may be partly applied. */
+export interface FailedStep {
+  step: string;
+  writeAttempted: boolean;
+}
+
+/** A deploy that stopped partway, with what it had deployed and what it never tried. */
+export class DeployStoppedError extends UserFacingError {
+  override name = 'DeployStoppedError';
+  constructor(
+    readonly reason: Error,
+    readonly deployed: DeployChange[],
+    /** STIX objects the service answered for before the stop. */
+    readonly stixUploaded: StixUploadResult | undefined,
+    readonly failed: FailedStep,
+    readonly notAttempted: string[],
+  ) {
+    super(
+      `stopped partway (${deployed.length} deployed, 1 failed, ${notAttempted.length} not attempted): ${reason.message}`,
+    );
+  }
+}
+
+/**
+ * Deploys watchlists, then rules (rules that outgrew the query limit read their indicators from
+ * the watchlists), then STIX objects — one at a time, so a stop leaves a known state.
+ */
+export async function deployToWorkspace(
+  steps: DeploySteps,
+  target: DeployTarget,
+  options: { dryRun?: boolean } = {},
+): Promise<DeployResult> {
+  const ws = target.workspace;
+  const dryRun = options.dryRun === true;
+  const pending: { label: string; run: (onWrite: () => void) => Promise<void> }[] = [];
+  const changes: DeployChange[] = [];
+  let stix: StixUploadResult | undefined;
+  for (const list of steps.watchlists)
+    pending.push({
+      label: `watchlist ${list.alias}`,
+      run: async (onWrite) => {
+        changes.push(await deployWatchlist(ws, list, { dryRun, onWrite }));
+      },
+    });
+  for (const rule of steps.alertRules)
+    pending.push({
+      label: `rule ${rule.ruleId}  ${String(rule.properties.displayName ?? '')}`.trimEnd(),
+      run: async (onWrite) => {
+        changes.push(await deployAlertRule(ws, rule, { dryRun, onWrite }));
+      },
+    });
+  const stixTarget = target.stix;
+  let stixSoFar: StixUploadResult | undefined;
+  if (stixTarget && steps.stixObjects.length)
+    pending.push({
+      label: `STIX upload of ${steps.stixObjects.length} objects`,
+      run: async (onWrite) => {
+        onWrite();
+        stix = await uploadStixObjects(stixTarget.workspaceId, steps.stixObjects, {
+          token: ws.token,
+          endpoint: stixTarget.endpoint,
+          batchSize: stixTarget.batchSize,
+          retry: ws.retry,
+          timeoutMs: ws.timeoutMs,
+          dryRun,
+          onProgress: (sofar) => {
+            stixSoFar = sofar;
+          },
+        });
+      },
+    });
+
+  for (const [i, step] of pending.entries()) {
+    let writeAttempted = false;
+    try {
+      await step.run(() => {
+        writeAttempted = true;
+      });
+    } catch (err) {
+      // A dry run writes nothing: there is no partial state to report.
+      if (dryRun) throw err;
+      const reason = err instanceof Error ? err : new Error(String(err));
+      const failed = {
+        step: stixFailure(step.label, stixSoFar, steps.stixObjects.length),
+        writeAttempted,
+      };
+      throw new DeployStoppedError(
+        reason,
+        changes,
+        stixSoFar,
+        failed,
+        pending.slice(i + 1).map((p) => p.label),
+      );
+    }
+  }
+  return { changes, ...(stix ? { stix } : {}) };
+}
+
+/** The STIX step names the objects that had not gone through when it failed. */
+function stixFailure(label: string, sofar: StixUploadResult | undefined, total: number): string {
+  if (!label.startsWith('STIX') || !sofar) return label;
+  return `STIX upload of objects ${sofar.objects + 1}–${total} (of ${total})`;
+}
+
+/** What the workspace holds after a stop: on stderr, and in --json on stdout. */
+function reportStop(err: DeployStoppedError, json: boolean): void {
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          dryRun: false,
+          stopped: true,
+          changes: err.deployed,
+          ...(err.stixUploaded ? { stix: err.stixUploaded } : {}),
+          failed: err.failed,
+          notAttempted: err.notAttempted,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  }
+  const lines = ['huntforge deploy: stopped partway; the workspace now has:'];
+  for (const c of err.deployed)
+    lines.push(
+      `  deployed       ${c.kind === 'alertRule' ? 'rule' : 'watchlist'} ${c.id}  ${c.name}  (${c.action})`,
+    );
+  if (err.stixUploaded)
+    lines.push(
+      `  deployed       STIX objects 1–${err.stixUploaded.objects} (${err.stixUploaded.accepted} accepted, ${err.stixUploaded.errors.length} rejected)`,
+    );
+  lines.push(
+    `  failed         ${err.failed.step}${err.failed.writeAttempted ? ' (a write was attempted: it may be partly applied)' : ' (nothing written)'}`,
+  );
+  for (const step of err.notAttempted) lines.push(`  not attempted  ${step}`);
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
 
 const VERB: Record<DeployChange['action'], [string, string]> = {
   created: ['create', 'created'],

@@ -5,8 +5,10 @@
  * huntforge owns, PUT only when they differ — so deploying twice changes nothing the second time.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { SCOPES } from './credentials.js';
 import { changedFields } from './deep-subset.js';
 import { type RetryPolicy, request } from './http.js';
+import { type BearerToken, withBearer } from './token-provider.js';
 
 export const ARM_ENDPOINT = 'https://management.azure.com';
 export const SECURITY_INSIGHTS_API_VERSION = '2024-09-01';
@@ -15,7 +17,8 @@ export interface ArmWorkspace {
   subscriptionId: string;
   resourceGroup: string;
   workspaceName: string;
-  token: string;
+  /** A provider renews an expiring token between (and, on a 401, within) requests; a string is used as is. */
+  token: BearerToken;
   endpoint?: string;
   apiVersion?: string;
   retry?: Partial<RetryPolicy>;
@@ -37,6 +40,8 @@ export interface DeployChange {
 
 export interface DeployOptions {
   dryRun?: boolean;
+  /** Told before each PUT or DELETE is sent, so a caller that stops partway knows what may have changed. */
+  onWrite?: (operation: string) => void;
 }
 
 /** Fields the service computes; never sent back. */
@@ -74,36 +79,51 @@ interface ArmResource {
   properties?: Record<string, unknown>;
 }
 
+/** `PUT alertRules/…`: the method and the resource below the workspace, for messages. */
+function operationOf(method: string, url: string): string {
+  const resource = url.split('/providers/Microsoft.SecurityInsights/')[1]?.split('?')[0] ?? url;
+  try {
+    return `${method} ${decodeURIComponent(resource)}`;
+  } catch {
+    // a link from the service with a stray '%': show it as sent
+    return `${method} ${resource}`;
+  }
+}
+
+function armRequest(
+  ws: ArmWorkspace,
+  method: 'GET' | 'PUT' | 'DELETE',
+  url: string,
+  extra: { body?: unknown; acceptStatus?: number[] } = {},
+) {
+  return withBearer(ws.token, SCOPES.management, operationOf(method, url), (token) =>
+    request({
+      service: SERVICE,
+      url,
+      method,
+      headers: { authorization: `Bearer ${token}` },
+      ...extra,
+      retry: ws.retry,
+      timeoutMs: ws.timeoutMs,
+      secrets: [token],
+    }),
+  );
+}
+
 async function armGet(ws: ArmWorkspace, url: string): Promise<ArmResource | undefined> {
-  const reply = await request({
-    service: SERVICE,
-    url: withVersion(ws, url),
-    method: 'GET',
-    headers: { authorization: `Bearer ${ws.token}` },
-    acceptStatus: [404],
-    retry: ws.retry,
-    timeoutMs: ws.timeoutMs,
-    secrets: [ws.token],
-  });
+  const reply = await armRequest(ws, 'GET', withVersion(ws, url), { acceptStatus: [404] });
   return reply.status === 404 ? undefined : ((reply.body ?? {}) as ArmResource);
 }
 
 async function armSend(
   ws: ArmWorkspace,
+  options: DeployOptions,
   method: 'PUT' | 'DELETE',
   url: string,
   body?: unknown,
 ): Promise<void> {
-  await request({
-    service: SERVICE,
-    url: withVersion(ws, url),
-    method,
-    headers: { authorization: `Bearer ${ws.token}` },
-    body,
-    retry: ws.retry,
-    timeoutMs: ws.timeoutMs,
-    secrets: [ws.token],
-  });
+  options.onWrite?.(operationOf(method, url));
+  await armRequest(ws, method, withVersion(ws, url), { body });
 }
 
 function writable(properties: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -132,7 +152,8 @@ export async function deployAlertRule(
     changedFields: fields,
   });
   if (!existing) {
-    if (!options.dryRun) await armSend(ws, 'PUT', url, { kind: rule.kind, properties: rule.properties });
+    if (!options.dryRun)
+      await armSend(ws, options, 'PUT', url, { kind: rule.kind, properties: rule.properties });
     return change('created', []);
   }
   const fields = changedFields(rule.properties, existing.properties);
@@ -145,7 +166,7 @@ export async function deployAlertRule(
       properties: { ...writable(existing.properties), ...rule.properties },
     };
     if (existing.etag) body.etag = existing.etag;
-    await armSend(ws, 'PUT', url, body);
+    await armSend(ws, options, 'PUT', url, body);
   }
   return change('updated', fields);
 }
@@ -181,7 +202,8 @@ export async function deployWatchlist(
   const base = { kind: 'watchlist' as const, id: watchlist.alias, name };
 
   const existing = await armGet(ws, url);
-  const put = () => armSend(ws, 'PUT', url, { properties: { ...desired, rawContent: rawContent ?? '' } });
+  const put = () =>
+    armSend(ws, options, 'PUT', url, { properties: { ...desired, rawContent: rawContent ?? '' } });
   if (!existing) {
     if (!options.dryRun) await put();
     return { ...base, action: 'created', changedFields: [] };
@@ -199,7 +221,7 @@ export async function deployWatchlist(
   if (!options.dryRun) {
     await put();
     for (const item of stale)
-      await armSend(ws, 'DELETE', `${url}/watchlistItems/${encodeURIComponent(item.id)}`);
+      await armSend(ws, options, 'DELETE', `${url}/watchlistItems/${encodeURIComponent(item.id)}`);
   }
   return {
     ...base,
@@ -213,15 +235,7 @@ async function listWatchlistItems(ws: ArmWorkspace, watchlistUrl: string): Promi
   const out: WatchlistItem[] = [];
   let next: string | undefined = withVersion(ws, `${watchlistUrl}/watchlistItems`);
   for (let page = 0; next && page < 1000; page++) {
-    const reply = await request({
-      service: SERVICE,
-      url: next,
-      method: 'GET',
-      headers: { authorization: `Bearer ${ws.token}` },
-      retry: ws.retry,
-      timeoutMs: ws.timeoutMs,
-      secrets: [ws.token],
-    });
+    const reply = await armRequest(ws, 'GET', next);
     const body = (reply.body ?? {}) as {
       value?: { name?: string; properties?: { watchlistItemId?: string; itemsKeyValue?: unknown } }[];
       nextLink?: string;

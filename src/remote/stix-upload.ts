@@ -5,8 +5,10 @@
  * user (a token bucket keeps to it). A request that partly fails still answers 200 with
  * `{errors:[{recordIndex, errorMessages}]}`; those are reported against the object's overall index.
  */
+import { SCOPES } from './credentials.js';
 import { type RetryPolicy, request } from './http.js';
 import { TokenBucket } from './token-bucket.js';
+import { type BearerToken, withBearer } from './token-provider.js';
 
 export const STIX_UPLOAD_ENDPOINT = 'https://api.ti.sentinel.azure.com';
 export const STIX_UPLOAD_API_VERSION = '2024-02-01-preview';
@@ -14,7 +16,8 @@ export const STIX_BATCH_SIZE = 100;
 export const STIX_REQUESTS_PER_MINUTE = 100;
 
 export interface StixUploadOptions {
-  token: string;
+  /** A management token (the upload API's audience); a provider renews it during long uploads. */
+  token: BearerToken;
   endpoint?: string;
   /** Shown as the source in Sentinel ('Microsoft Sentinel' is reserved). */
   sourceSystem?: string;
@@ -23,6 +26,8 @@ export interface StixUploadOptions {
   dryRun?: boolean;
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
+  /** Told after each request the service answered, with the totals so far. */
+  onProgress?: (sofar: StixUploadResult) => void;
 }
 
 export interface StixRecordError {
@@ -54,16 +59,23 @@ export async function uploadStixObjects(
   for (let start = 0; start < objects.length; start += batchSize) {
     const batch = objects.slice(start, start + batchSize);
     await bucket.take();
-    const reply = await request({
-      service: 'Sentinel STIX objects upload',
-      url,
-      method: 'POST',
-      headers: { authorization: `Bearer ${options.token}` },
-      body: { sourcesystem: options.sourceSystem ?? 'huntforge', stixobjects: batch },
-      retry: options.retry,
-      timeoutMs: options.timeoutMs,
-      secrets: [options.token],
-    });
+    const end = start + batch.length;
+    const reply = await withBearer(
+      options.token,
+      SCOPES.management,
+      `upload objects ${start + 1}–${end}`,
+      (token) =>
+        request({
+          service: 'Sentinel STIX objects upload',
+          url,
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+          body: { sourcesystem: options.sourceSystem ?? 'huntforge', stixobjects: batch },
+          retry: options.retry,
+          timeoutMs: options.timeoutMs,
+          secrets: [token],
+        }),
+    );
     const reported = (
       reply.body as { errors?: { recordIndex?: unknown; errorMessages?: unknown }[] } | undefined
     )?.errors;
@@ -79,6 +91,12 @@ export async function uploadStixObjects(
           : [String(e.errorMessages ?? 'rejected')],
       });
     }
+    options.onProgress?.({
+      objects: end,
+      requests: start / batchSize + 1,
+      accepted: end - errors.length,
+      errors: [...errors],
+    });
   }
   return { objects: objects.length, requests: batches, accepted: objects.length - errors.length, errors };
 }
