@@ -305,6 +305,33 @@ test('huntforge deploy with HUNTFORGE_ACCESS_TOKEN that expires mid-deploy: exit
     ]);
     assert.deepEqual([...arm.sentinel.watchlists.keys()].sort(), ['a-ips', 'b-domains']);
     assert.doesNotMatch(r.stderr + r.stdout, new RegExp(ARM_TOKEN));
+
+    // The token stays expired: with --json the state goes to stdout as well.
+    const again = await runCli(
+      [
+        'deploy',
+        dir,
+        '--subscription',
+        'sub-1',
+        '--resource-group',
+        'soc',
+        '--workspace',
+        'sentinel-prod',
+        '--endpoint',
+        arm.front.url,
+        '--json',
+      ],
+      { env: { HUNTFORGE_ACCESS_TOKEN: ARM_TOKEN } },
+    );
+    assert.equal(again.status, 2, again.stderr);
+    assert.deepEqual(JSON.parse(again.stdout), {
+      dryRun: false,
+      stopped: true,
+      changes: [],
+      failed: { step: 'watchlist a-ips', writeAttempted: false },
+      notAttempted: ['watchlist b-domains', 'watchlist c-hashes'],
+    });
+    assert.match(again.stderr, /^ {2}not attempted {2}watchlist c-hashes$/m);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
