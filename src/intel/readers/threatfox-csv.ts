@@ -7,13 +7,24 @@
  * (embedded quotes, odd spacing) goes through csv-parse, so the fast path never decides
  * anything csv-parse would decide differently.
  */
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type { parse as CsvParse, Options } from 'csv-parse/sync';
 import { LineSource } from '../source.js';
 import { excerpt } from '../strings.js';
 import { threatFoxCandidate } from './threatfox-record.js';
 import type { LineReader, ReaderSink } from './types.js';
 
 export const FORMAT = 'threatfox-csv';
+
+/**
+ * csv-parse, loaded on the first row the fast split leaves to it: export rows never are, and
+ * every worker thread reading a part would otherwise compile it before its first row.
+ */
+let csvParse: typeof CsvParse | undefined;
+function parse(text: string, options: Options): unknown {
+  csvParse ??= (createRequire(import.meta.url)('csv-parse/sync') as { parse: typeof CsvParse }).parse;
+  return csvParse(text, options);
+}
 const HEADER = /^#?\s*"first_seen_utc"/;
 /** The columns the reader uses, in the order of `positions`. */
 export const NEEDED = [

@@ -10,9 +10,21 @@ export class FlagTable {
   private readonly ids = new Map<string, number>();
   /** One object per distinct flag, so lists that crossed threads share them again. */
   private readonly flags = new Map<string, Flag>();
+  private readonly singles = new Map<Flag, number>();
 
   id(flags: readonly Flag[]): number {
     if (flags.length === 0) return 0;
+    // Lookups return the few frozen flag objects of the warninglist index: a list of one of them
+    // is found by the object, without building its key for every flagged row.
+    const single = flags.length === 1 && Object.isFrozen(flags[0]) ? flags[0] : null;
+    const known = single === null ? undefined : this.singles.get(single);
+    if (known !== undefined) return known;
+    const id = this.idByKey(flags);
+    if (single !== null) this.singles.set(single, id);
+    return id;
+  }
+
+  private idByKey(flags: readonly Flag[]): number {
     const own = flags.map((flag) => this.flag(flag));
     const key = own.map(flagKey).join('\u0001');
     let id = this.ids.get(key);
