@@ -1,4 +1,5 @@
 /** `huntforge generate`: indicators → validated hunts, Sentinel packages and the report, on disk. */
+import { compactIndicators } from '../generate/compact-indicators.js';
 import { generateFromIndicators } from '../generate/generate.js';
 import { writeGenerated } from '../generate/write.js';
 import type { Platform } from '../hunts/datasources.js';
@@ -14,7 +15,7 @@ import {
   INDICATOR_FILTER_HELP,
   indicatorFilter,
   indicatorFilterOptions,
-  readInputs,
+  readInputsLazy,
 } from './intel-input.js';
 
 const HELP = `Usage: huntforge generate <input...> -o <dir> [options]
@@ -64,7 +65,13 @@ export const generateCommand: Command = {
     const lookback = kqlTimespan(parseDuration(values.lookback as string, '--lookback'));
     const { platforms, targets } = parseTargets(values.targets as string);
 
-    const read = await readInputs('generate', positionals, indicatorFilter(values, true));
+    // the lazy store, then one compact object per indicator: a feed of millions fits in memory
+    const lazy = await readInputsLazy('generate', positionals, indicatorFilter(values, true));
+    const read = {
+      indicators: compactIndicators(lazy.indicators),
+      rejected: lazy.rejected,
+      errors: lazy.errors,
+    };
     const result = generateFromIndicators(read, {
       ...(await huntPlanOptions(values)),
       lookback,

@@ -18,6 +18,7 @@ import {
 } from '../render/sentinel/rule.js';
 import { type Delivery, sizeRules, watchlistAlias } from '../render/sentinel/sizing.js';
 import { renderTarget, type TargetName } from '../render/targets/index.js';
+import type { TargetContext, TargetOutput } from '../render/targets/types.js';
 import { buildReport } from '../report/build.js';
 import type { HuntReport } from '../report/model.js';
 import { formatLimitWarnings } from './format-limits.js';
@@ -195,8 +196,9 @@ export function generateFromIndicators(read: ReadResult, options: GenerateOption
   }
 
   const arm = { file: 'sentinel/arm/analytics-rules.json', template: armTemplate(rules.map((r) => r.rule)) };
+  const targetWarnings: string[] = [];
   const targetOutputs = (options.targets ?? []).map((name) =>
-    renderTarget(name, plan.hunts, { source, generated: now, lookback }),
+    renderTargetWithin(name, plan.hunts, { source, generated: now, lookback }, targetWarnings),
   );
   const result = {
     plan,
@@ -216,9 +218,33 @@ export function generateFromIndicators(read: ReadResult, options: GenerateOption
     files: t.files.map((f) => f.path),
     notes: t.notes.map((n) => n.message),
   }));
-  result.warnings = formatLimitWarnings(result.watchlists);
+  result.warnings = [...targetWarnings, ...formatLimitWarnings(result.watchlists)];
   if (result.warnings.length > 0) result.report.notes = [...result.report.notes, ...result.warnings];
   return result;
+}
+
+/**
+ * A target whose files are built as single strings cannot hold every indicator of a feed of
+ * millions (V8 caps a string at about 512 MB): that target is left out with a warning instead of
+ * ending the whole run.
+ */
+function renderTargetWithin(
+  name: TargetName,
+  hunts: Hunt[],
+  context: TargetContext,
+  warnings: string[],
+): TargetOutput {
+  try {
+    return renderTarget(name, hunts, context);
+  } catch (err) {
+    if (!(err instanceof RangeError) || !/Invalid (string|array) length/.test(err.message)) throw err;
+    const distinct = new Set<Indicator>();
+    for (const hunt of hunts) for (const indicator of hunt.indicators) distinct.add(indicator);
+    const indicators = distinct.size;
+    const message = `${name}: ${indicators} indicators are more than its files can hold; not written. Narrow the feed (--family, --type, --max-age) for this target.`;
+    warnings.push(message);
+    return { target: name, files: [], notes: [{ huntId: '', message }] };
+  }
 }
 
 function addWatchlistRows(watchlists: Map<string, Watchlist>, alias: string, hunt: Hunt): void {
@@ -250,8 +276,15 @@ function addWatchlistRows(watchlists: Map<string, Watchlist>, alias: string, hun
 }
 
 function sourceLabel(indicators: Indicator[], families: string[]): string {
-  const formats = new Set(indicators.flatMap((i) => i.sources.map((s) => s.format)));
-  const files = [...new Set(indicators.flatMap((i) => i.sources.map((s) => basename(s.file))))];
+  const formats = new Set<string>();
+  const fileSet = new Set<string>();
+  for (const i of indicators) {
+    for (const s of i.sources) {
+      formats.add(s.format);
+      fileSet.add(basename(s.file));
+    }
+  }
+  const files = [...fileSet];
   const feed = [...formats].some((f) => f.startsWith('threatfox'))
     ? 'ThreatFox'
     : files.slice(0, 2).join(', ') || 'threat intelligence';

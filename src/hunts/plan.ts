@@ -128,7 +128,13 @@ export function planHunts(allIndicators: Indicator[], options: PlanOptions = {})
   }
 
   if (options.behaviour !== false) {
-    const named = indicators.flatMap((i) => [i.malware ?? '', ...i.malwareIds, ...i.malwareAliases]);
+    // distinct names first: a feed of millions repeats a handful of family names
+    const named = new Set<string>();
+    for (const i of indicators) {
+      named.add(i.malware ?? '');
+      for (const id of i.malwareIds) named.add(id);
+      for (const alias of i.malwareAliases) named.add(alias);
+    }
     for (const profile of profilesFor([...named, ...(options.families ?? [])])) {
       for (const hunt of behaviourHunts(profile, { lists: options.lists })) {
         if (options.tables && !options.tables.includes(hunt.table)) continue;

@@ -62,6 +62,13 @@ function iocRow(i: Indicator): IocRow {
   };
 }
 
+/** Distinct source files in first-seen order (a loop: millions of indicators, no flat copy). */
+function sourceFiles(indicators: Indicator[]): string[] {
+  const files = new Set<string>();
+  for (const i of indicators) for (const s of i.sources) files.add(s.file);
+  return [...files];
+}
+
 function joinWords(words: string[]): string {
   if (words.length <= 1) return words.join('');
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
@@ -148,7 +155,7 @@ export function buildReport(
   return {
     title: `${plan.families.length === 1 ? plan.families[0] : 'Threat intelligence'} — Sentinel and Defender XDR hunt`,
     generated: options.now.toISOString(),
-    sources: [...new Set(read.indicators.flatMap((i) => i.sources.map((s) => s.file)))],
+    sources: sourceFiles(read.indicators),
     description: describe(indicators, plan.families, options.source),
     iocSummary: {
       families: plan.families,

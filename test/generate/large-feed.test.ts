@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { compactIndicators } from '../../src/generate/compact-indicators.js';
 import { DEFENDER_INLINE_LIST_LIMIT, generateFromIndicators } from '../../src/generate/generate.js';
 import { writeGenerated } from '../../src/generate/write.js';
 import { readIndicators, readIndicatorsFromText } from '../../src/intel/read.js';
@@ -118,4 +119,22 @@ test('Defender queries past the inline limit fetch the watchlist CSV with extern
   assert.doesNotMatch(kql, /c2-/, 'no value inline');
   assert.deepEqual(validateKql(kql, { platform: 'defender' }), []);
   assert.ok(DEFENDER_INLINE_LIST_LIMIT >= 10_000);
+});
+
+test('compacted indicators equal the ones read, with their repeated parts shared and frozen', async () => {
+  const csv = [
+    '# "first_seen_utc","ioc_id","ioc_value","ioc_type","threat_type","fk_malware","malware_alias","malware_printable","last_seen_utc","confidence_level","is_compromised","reference","tags","anonymous","reporter"',
+    ...Array.from(
+      { length: 50 },
+      (_, i) =>
+        `"2026-04-0${1 + (i % 3)} 00:00:00", "${i}", "c2-${i}.bad.net", "domain", "botnet_cc", "win.nanocore", "Nancrat,NanoCore", "Nanocore RAT", "", "75", "False", "None", "NanoCore,c2", "0", "abuse_ch"`,
+    ),
+  ].join('\n');
+  const read = await readIndicatorsFromText(csv, 'feed.csv');
+  assert.equal(read.indicators.length, 50);
+  const compact = compactIndicators(read.indicators);
+  assert.equal(JSON.stringify(compact), JSON.stringify(read.indicators));
+  assert.equal(compact[0].tags, compact[1].tags, 'one tags array for all');
+  assert.equal(compact[0].malwareIds, compact[49].malwareIds);
+  assert.ok(Object.isFrozen(compact[0].tags));
 });
