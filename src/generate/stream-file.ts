@@ -11,6 +11,8 @@ import { finished } from 'node:stream/promises';
 import { nodeResourceError } from '../io/resource-errors.js';
 import { ChunkedWriter } from '../io/streamed-output.js';
 
+const GATHER_CHARS = 1 << 16;
+
 export async function writeStreamAtomic(path: string, pieces: Iterable<string>): Promise<void> {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -19,7 +21,16 @@ export async function writeStreamAtomic(path: string, pieces: Iterable<string>):
     const failed = new Promise<never>((_, reject) => stream.once('error', reject));
     failed.catch(() => {});
     const out = new ChunkedWriter(stream);
-    for (const piece of pieces) await Promise.race([out.write(piece), failed]);
+    // pieces are rows: gathered here so that only every 64 KB waits on the stream
+    let gathered = '';
+    for (const piece of pieces) {
+      gathered += piece;
+      if (gathered.length >= GATHER_CHARS) {
+        await Promise.race([out.write(gathered), failed]);
+        gathered = '';
+      }
+    }
+    await Promise.race([out.write(gathered), failed]);
     await Promise.race([out.flush(), failed]);
     stream.end();
     await finished(stream);
