@@ -307,6 +307,13 @@ if (!skip.includes('feed')) {
       `${label.padEnd(12)} ${run.seconds.toFixed(1)} s wall, peak RSS ${mb(run.rssMb)}, ` +
         `${Math.round(feedIndicators / run.seconds).toLocaleString('en')} indicators/s${note}`,
     );
+    if (label === 'generate' && run.status === 0) {
+      const out = join(work, 'generate-out');
+      const rows = countLines(join(out, 'iocs.csv')) - 1;
+      console.log(
+        `             ${rows.toLocaleString('en')} indicators in iocs.csv; report.md ${(statSync(join(out, 'report.md')).size / 1e3).toFixed(0)} kB`,
+      );
+    }
     if (label === 'iocs --json' && run.status === 0) {
       const count = countJsonIndicators(jsonOut);
       console.log(`             ${count.toLocaleString('en')} indicators in the output`);
@@ -321,4 +328,11 @@ console.log(`machine      ${uptime()}`);
 function countJsonIndicators(path: string): number {
   const r = spawnSync('grep', ['-c', '^    {$', path], { encoding: 'utf8' });
   return Number(r.stdout.trim());
+}
+
+/** Lines of a file, counted without reading it into one string. */
+function countLines(path: string): number {
+  if (!existsSync(path)) return 0;
+  const r = spawnSync('wc', ['-l', path], { encoding: 'utf8' });
+  return Number(r.stdout.trim().split(/\s+/)[0]);
 }
