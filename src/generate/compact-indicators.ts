@@ -4,7 +4,8 @@
  * each of them is most of the memory a materialised feed takes. Nothing downstream of the read
  * modifies an indicator, and the shared arrays are frozen so that nothing can.
  */
-import type { Flag, Indicator } from '../intel/types.js';
+import { LineSource } from '../intel/source.js';
+import type { Flag, Indicator, Source } from '../intel/types.js';
 
 const NO_FLAGS: readonly Flag[] = Object.freeze([]);
 
@@ -13,8 +14,12 @@ export class IndicatorCompactor {
   private readonly stringLists = new Map<string, readonly string[]>();
 
   compact(i: Indicator): Indicator {
+    // every field written out, in the read's order: one fast object of fixed shape per indicator
     return {
-      ...i,
+      type: i.type,
+      value: i.value,
+      port: i.port,
+      host: i.host,
       malware: this.text(i.malware),
       malwareIds: this.list(i.malwareIds),
       malwareAliases: this.list(i.malwareAliases),
@@ -22,9 +27,9 @@ export class IndicatorCompactor {
       firstSeen: this.text(i.firstSeen),
       lastSeen: this.text(i.lastSeen),
       validUntil: this.text(i.validUntil),
+      confidence: i.confidence,
       tags: this.list(i.tags),
-      // sources stay as read: the reader's objects already share their file and format
-      sources: i.sources,
+      sources: i.sources.map((source) => this.source(source)),
       flags: this.flags(i.flags),
     };
   }
@@ -45,6 +50,22 @@ export class IndicatorCompactor {
       this.stringLists.set(key, shared);
     }
     return shared as string[];
+  }
+
+  /** The store builds each source's file, format and reporter afresh: shared here. */
+  private source(s: Source): Source {
+    if (s instanceof LineSource)
+      return new LineSource(
+        this.text(s.file),
+        this.text(s.format),
+        s.line,
+        this.text(s.reference),
+        this.text(s.reporter),
+      );
+    const out: Source = { ...s, file: this.text(s.file), format: this.text(s.format) };
+    if (s.reference !== undefined) out.reference = this.text(s.reference);
+    if (s.reporter !== undefined) out.reporter = this.text(s.reporter);
+    return out;
   }
 
   /** Most indicators are on no warninglist: they share one empty array (flags themselves stay as read). */

@@ -137,4 +137,6 @@ test('compacted indicators equal the ones read, with their repeated parts shared
   assert.equal(compact[0].tags, compact[1].tags, 'one tags array for all');
   assert.equal(compact[0].malwareIds, compact[49].malwareIds);
   assert.ok(Object.isFrozen(compact[0].tags));
+  assert.equal(compact[3].sources[0].location, read.indicators[3].sources[0].location);
+  assert.equal(compact[3].sources[0].file, compact[4].sources[0].file);
 });
