@@ -35,6 +35,11 @@ export class StringArena {
   private page: Buffer = Buffer.alloc(0);
   /** Position of the next byte: page number * PAGE_BYTES + offset in the page. */
   private position = 0;
+  /**
+   * Where the current page ends, as a position. A full 1 MiB page leaves `position` at the next
+   * page's number with offset 0, so the offset alone cannot tell a full page from an empty one.
+   */
+  private pageEnd = 0;
   private count = 0;
   /** Entry i spans positions [starts[i], ends[i]), within one page. */
   private readonly starts = new Column((n) => new Uint32Array(n));
@@ -161,14 +166,14 @@ export class StringArena {
   }
 
   toColumns(): ArenaColumns {
-    const last = this.pages.length - 1;
+    const current = this.pages.indexOf(this.page);
     return {
       pages: this.pages.map(
         (page, i) =>
           new Uint8Array(
             page.buffer as ArrayBuffer,
             page.byteOffset,
-            i === last ? this.position & OFFSET_MASK : page.length,
+            i === current ? this.position - current * PAGE_BYTES : page.length,
           ),
       ),
       starts: this.starts.data.subarray(0, this.count),
@@ -186,16 +191,18 @@ export class StringArena {
     for (const [id, s] of c.other) arena.other.set(id, s);
     // Read-only: a later add starts a new page.
     arena.position = arena.pages.length * PAGE_BYTES;
+    arena.pageEnd = arena.position;
     arena.page = Buffer.alloc(0);
     return arena;
   }
 
   /** Makes room for `bytes` more in the current page, starting a new page if need be. */
   private room(bytes: number): void {
-    if ((this.position & OFFSET_MASK) + bytes <= this.page.length && this.pages.length > 0) return;
+    if (this.position + bytes <= this.pageEnd && this.pages.length > 0) return;
     const size = Math.min(PAGE_BYTES, FIRST_PAGE_BYTES * 2 ** Math.min(this.pages.length, 8));
     this.page = Buffer.allocUnsafe(Math.max(size, bytes));
     this.position = this.pages.length * PAGE_BYTES;
+    this.pageEnd = this.position + this.page.length;
     this.pages.push(this.page);
   }
 

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { StringArena } from '../../src/intel/store/string-arena.js';
+
+// 16-byte values fill the 1 MiB pages to the last byte: the next value must start a new page,
+// not overwrite the start of the full one.
+const values = Array.from({ length: 200_000 }, (_, i) => `v${i}-`.padEnd(16, 'x'));
+
+function mismatches(arena: StringArena, expected: string[]): string[] {
+  const wrong: string[] = [];
+  for (let i = 0; i < expected.length && wrong.length < 3; i++)
+    if (arena.get(i) !== expected[i]) wrong.push(`${i}: ${expected[i]} read back as ${arena.get(i)}`);
+  return wrong;
+}
+
+test('values that fill pages exactly read back unchanged, added from a line or from another arena', () => {
+  const fromLines = new StringArena();
+  for (const v of values) fromLines.addRange(`,${v},`, 1, 1 + v.length);
+  assert.deepEqual(mismatches(fromLines, values), []);
+
+  const copied = new StringArena();
+  for (let i = 0; i < values.length; i++) copied.addFrom(fromLines, i);
+  assert.deepEqual(mismatches(copied, values), []);
+});
+
+test('an arena sent as columns keeps every byte of a page it filled exactly', () => {
+  const arena = new StringArena();
+  // 64 KiB + 128 KiB + 256 KiB + 512 KiB + 1 MiB of 16-byte values: the current page is full
+  const exact = values.slice(0, (31 * 65_536) / 16);
+  for (const v of exact) arena.addRange(v, 0, v.length);
+  const received = StringArena.fromColumns(arena.toColumns());
+  assert.deepEqual(mismatches(received, exact), []);
+  // and a value added after the transfer lands on a page of its own
+  const id = received.add('after-transfer');
+  assert.equal(received.get(id), 'after-transfer');
+  assert.deepEqual(mismatches(received, exact), []);
+});
