@@ -28,6 +28,7 @@ import {
 } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '../scripts/seeded-random.js';
 
 const gigabytes = Number(process.argv[2] ?? 10);
 const feedIndicators = Number(process.argv[3] ?? 5_000_000);
@@ -48,16 +49,6 @@ const DNS_HIT_EVERY = 20_011;
 const NET_HIT_EVERY = 10_007;
 /** Bytes per file: several files per table, as exports come. */
 const FILE_BYTES = 1e9;
-
-function rand(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Writes lines until the file reaches `bytes`; returns how many lines. */
 async function writeUntil(path: string, bytes: number, line: (i: number) => string): Promise<number> {
@@ -97,7 +88,7 @@ async function generateLogs(): Promise<LogFolder> {
   const folder: LogFolder = { bytes: 0, events: 0, planted: { DnsEvents: 0, DeviceNetworkEvents: 0 } };
   let serial = 0;
   for (let f = 0; f < dnsFiles; f++) {
-    const r = rand(1000 + f);
+    const r = seededRandom(1000 + f);
     const path = join(logs, `DnsEvents_part${String(f).padStart(2, '0')}.jsonl`);
     const lines = await writeUntil(path, (total * 5) / 6 / dnsFiles, () => {
       const n = serial++;
@@ -138,7 +129,7 @@ function writeHuntFeed(): void {
 /** A ThreatFox CSV export (the layout bench/intel.ts writes) with `rows` distinct indicators. */
 async function generateThreatFox(rows: number): Promise<void> {
   if (existsSync(threatFox) && statSync(threatFox).size > rows * 100) return;
-  const r = rand(20260425);
+  const r = seededRandom(20260425);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
   const hex = (n: number) => {
     let s = '';

@@ -28,20 +28,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../scripts/seeded-random.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const file = join(tmpdir(), `huntforge-bench-threatfox-${ROWS}.csv`);
-
-/** Deterministic PRNG (mulberry32) so every run reads the same file. */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FAMILIES = [
   ['win.nanocore', 'Nancrat,NanoCore', 'Nanocore RAT'],
@@ -58,7 +48,7 @@ const PORTS = [443, 80, 8080, 54984, 6696, 14849, 4444, 7777, 8888, 2404];
 
 async function generate(): Promise<void> {
   if (existsSync(file) && statSync(file).size > ROWS * 100) return;
-  const rand = prng(20260425);
+  const rand = seededRandom(20260425);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   const hex = (n: number) => {
     let s = '';
