@@ -271,6 +271,23 @@ test('a STIX upload refused partway: the batches the service took are deployed, 
   assert.equal(arm.sentinel.rules.size, 3);
 });
 
+/** `huntforge deploy <dir>` against the loopback workspace at `endpoint`. */
+function deployArgs(dir: string, endpoint: string, ...extra: string[]): string[] {
+  return [
+    'deploy',
+    dir,
+    '--subscription',
+    'sub-1',
+    '--resource-group',
+    'soc',
+    '--workspace',
+    'sentinel-prod',
+    '--endpoint',
+    endpoint,
+    ...extra,
+  ];
+}
+
 test('huntforge deploy with HUNTFORGE_ACCESS_TOKEN that expires mid-deploy: exit 2, what was deployed and what was not on stderr', async () => {
   const expiry = tokenExpiresAfter(4, ARM_TOKEN);
   const arm = await expiringArm(expiry.intercept);
@@ -279,21 +296,7 @@ test('huntforge deploy with HUNTFORGE_ACCESS_TOKEN that expires mid-deploy: exit
     await mkdir(join(dir, 'watchlists'));
     for (const name of ['a-ips', 'b-domains', 'c-hashes'])
       await writeFile(join(dir, 'watchlists', `${name}.csv`), `SearchKey,Type\n${name}.example,domain\n`);
-    const r = await runCli(
-      [
-        'deploy',
-        dir,
-        '--subscription',
-        'sub-1',
-        '--resource-group',
-        'soc',
-        '--workspace',
-        'sentinel-prod',
-        '--endpoint',
-        arm.front.url,
-      ],
-      { env: { HUNTFORGE_ACCESS_TOKEN: ARM_TOKEN } },
-    );
+    const r = await runCli(deployArgs(dir, arm.front.url), { env: { HUNTFORGE_ACCESS_TOKEN: ARM_TOKEN } });
     assert.equal(r.status, 2, r.stderr);
     const lines = r.stderr.trimEnd().split('\n');
     assert.deepEqual(lines.slice(0, 5), [
@@ -307,22 +310,9 @@ test('huntforge deploy with HUNTFORGE_ACCESS_TOKEN that expires mid-deploy: exit
     assert.doesNotMatch(r.stderr + r.stdout, new RegExp(ARM_TOKEN));
 
     // The token stays expired: with --json the state goes to stdout as well.
-    const again = await runCli(
-      [
-        'deploy',
-        dir,
-        '--subscription',
-        'sub-1',
-        '--resource-group',
-        'soc',
-        '--workspace',
-        'sentinel-prod',
-        '--endpoint',
-        arm.front.url,
-        '--json',
-      ],
-      { env: { HUNTFORGE_ACCESS_TOKEN: ARM_TOKEN } },
-    );
+    const again = await runCli(deployArgs(dir, arm.front.url, '--json'), {
+      env: { HUNTFORGE_ACCESS_TOKEN: ARM_TOKEN },
+    });
     assert.equal(again.status, 2, again.stderr);
     assert.deepEqual(JSON.parse(again.stdout), {
       dryRun: false,
