@@ -1,11 +1,10 @@
 /**
- * The named value lists a hunt's SQL reads (`ioc_domains`, `ioc_endpoints`, …), built once per
- * hunt: with 100,000 indicators, building and hashing them again for every test and query
- * would cost more than the queries themselves.
+ * The named value lists a hunt's SQL reads (`ioc_domains`, `ioc_endpoints`, …), once per hunt
+ * and table: every test and query of a run gets the same Map and the same arrays (which
+ * indicatorLists shares per indicator array), so their tables are named and hashed once.
  */
 import { indicatorLists } from '../hunts/lists.js';
-import type { Hunt, IocMatch } from '../hunts/types.js';
-import type { Indicator } from '../intel/types.js';
+import type { Hunt } from '../hunts/types.js';
 
 const byHunt = new WeakMap<Hunt, Map<string, Map<string, string[]>>>();
 
@@ -20,21 +19,15 @@ export function huntLists(hunt: Hunt, table?: string): Map<string, string[]> {
 
 function build(hunt: Hunt, table: string | undefined): Map<string, string[]> {
   const c = hunt.correlation;
-  if (c && table !== undefined && c.lookupTable === table) return listsOf(c.lookupMatch, c.domains);
-  const lists = hunt.match ? listsOf(hunt.match, hunt.indicators) : new Map<string, string[]>();
+  if (c && table !== undefined && c.lookupTable === table) return indicatorLists(c.lookupMatch, c.domains);
+  const lists = hunt.match ? indicatorLists(hunt.match, hunt.indicators) : new Map<string, string[]>();
   if (c && table === undefined) {
-    return new Map(lists).set('ioc_domains', listsOf(c.lookupMatch, c.domains).get('ioc_domains') ?? []);
+    return new Map(lists).set(
+      'ioc_domains',
+      indicatorLists(c.lookupMatch, c.domains).get('ioc_domains') ?? [],
+    );
   }
   return lists;
-}
-
-const byIndicators = new WeakMap<Indicator[], Map<string, Map<string, string[]>>>();
-
-/** indicatorLists, once per indicator array and match shape. */
-function listsOf(match: IocMatch, indicators: Indicator[]): Map<string, string[]> {
-  const shapes = cached(byIndicators, indicators, () => new Map<string, Map<string, string[]>>());
-  const shape = `${match.indicatorType}:${match.ignorePort ? 1 : 0}`;
-  return cached(shapes, shape, () => indicatorLists(match, indicators));
 }
 
 /** The value stored under `key`, made and stored first when there is none. */
