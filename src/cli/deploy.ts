@@ -169,7 +169,12 @@ export async function deployToWorkspace(
 ): Promise<DeployResult> {
   const ws = target.workspace;
   const dryRun = options.dryRun === true;
-  const pending: { label: string; run: (onWrite: () => void) => Promise<void> }[] = [];
+  const pending: {
+    label: string;
+    run: (onWrite: () => void) => Promise<void>;
+    /** How the step is named once it failed, when that says more than its label. */
+    failedAs?: () => string;
+  }[] = [];
   const changes: DeployChange[] = [];
   let stix: StixUploadResult | undefined;
   for (const list of steps.watchlists)
@@ -188,9 +193,13 @@ export async function deployToWorkspace(
     });
   const stixTarget = target.stix;
   let stixSoFar: StixUploadResult | undefined;
-  if (stixTarget && steps.stixObjects.length)
+  const stixTotal = steps.stixObjects.length;
+  if (stixTarget && stixTotal)
     pending.push({
-      label: `STIX upload of ${steps.stixObjects.length} objects`,
+      label: `STIX upload of ${stixTotal} objects`,
+      // the objects that had not gone through when it failed
+      failedAs: () =>
+        stixSoFar ? `STIX upload of objects ${stixSoFar.objects + 1}–${stixTotal} (of ${stixTotal})` : '',
       run: async (onWrite) => {
         onWrite();
         stix = await uploadStixObjects(stixTarget.workspaceId, steps.stixObjects, {
@@ -217,10 +226,7 @@ export async function deployToWorkspace(
       // A dry run writes nothing: there is no partial state to report.
       if (dryRun) throw err;
       const reason = err instanceof Error ? err : new Error(String(err));
-      const failed = {
-        step: stixFailure(step.label, stixSoFar, steps.stixObjects.length),
-        writeAttempted,
-      };
+      const failed = { step: step.failedAs?.() || step.label, writeAttempted };
       throw new DeployStoppedError(
         reason,
         changes,
@@ -231,12 +237,6 @@ export async function deployToWorkspace(
     }
   }
   return { changes, ...(stix ? { stix } : {}) };
-}
-
-/** The STIX step names the objects that had not gone through when it failed. */
-function stixFailure(label: string, sofar: StixUploadResult | undefined, total: number): string {
-  if (!label.startsWith('STIX') || !sofar) return label;
-  return `STIX upload of objects ${sofar.objects + 1}–${total} (of ${total})`;
 }
 
 /** What the workspace holds after a stop: on stderr, and in --json on stdout. */
