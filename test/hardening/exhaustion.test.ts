@@ -105,14 +105,14 @@ function filesUnder(dir: string): string[] {
 
 describe('out of memory', () => {
   test('while ingesting: one line naming the file and table, exit 2; with more memory the same run completes', async () => {
-    const env = { HUNTFORGE_MEMORY_LIMIT: '256MB', HUNTFORGE_THREADS: '2' };
+    const env = { HUNTFORGE_MEMORY_LIMIT: '64MB', HUNTFORGE_THREADS: '2' };
     // into a --db: every event is loaded, nothing is filtered before ingestion
     const args = (db: string) => ['hunt', FEED, '--logs', logs, '--db', join(work, db), '--json'];
     const run = await huntforge(args('ingest-oom.duckdb'), { env });
     assertOneLineError(
       run,
       'hunt',
-      /^huntforge hunt: out of memory while ingesting \S+DnsEvents\.jsonl into DnsEvents: DuckDB needed .* limit in use — raise HUNTFORGE_MEMORY_LIMIT \(now 256MB\) or lower HUNTFORGE_THREADS \(now 2\)$/,
+      /^huntforge hunt: out of memory while ingesting \S+DnsEvents\.jsonl into DnsEvents: DuckDB needed .* limit in use — raise HUNTFORGE_MEMORY_LIMIT \(now 64MB\) or lower HUNTFORGE_THREADS \(now 2\)$/,
     );
     assert.equal(run.stdout, '');
     const enough = await huntforge(args('ingest-enough.duckdb'), {

@@ -3,7 +3,7 @@
  * DuckDB reads every structured format itself (in parallel); only CEF lines are parsed in JS.
  */
 import { UserFacingError } from '../../cli/command.js';
-import { ResourceError } from '../../io/resource-errors.js';
+import { asResourceError, ResourceError } from '../../io/resource-errors.js';
 import type { HuntDatabase } from '../database.js';
 import { type ClassifiedFile, classifyFile } from './classify.js';
 import { discoverFiles } from './discover.js';
@@ -89,8 +89,13 @@ export async function ingestLogs(
       if (db.path) await db.run('BEGIN TRANSACTION');
       await ingestFile(context, file, index, entry, onFraction);
       if (db.path) {
-        await recordIngested(db, file, file.table, entry.rows);
-        await db.run('COMMIT');
+        try {
+          await recordIngested(db, file, file.table, entry.rows);
+          await db.run('COMMIT');
+        } catch (err) {
+          // the rows are written out at the commit: a disk that fills up then is still this file's
+          throw asResourceError(err, `ingesting ${file.path} into ${file.table}`) ?? err;
+        }
       }
     } catch (err) {
       if (db.path) await db.run('ROLLBACK').catch(() => undefined);
