@@ -427,3 +427,41 @@ describe('a file read again', () => {
     two.close();
   });
 });
+
+describe('JSON keys sniffed from records of different shapes', () => {
+  test('every key of the first records is a column, in the order keys first appear, types merged', async () => {
+    const path = join(work, 'Shapes_CL.jsonl');
+    const records = [
+      { TimeGenerated: '2026-04-25T10:00:00Z', Count: 1, Note: null },
+      'not an object',
+      { TimeGenerated: '2026-04-25T10:01:00Z', Count: 2.5, Note: 'set later', Later: true },
+      { Count: 3, TimeGenerated: '2026-04-25T10:02:00Z', Detail: { a: 1 } },
+      { TimeGenerated: '2026-04-25T10:03:00Z', Mixed: 1 },
+      { TimeGenerated: '2026-04-25T10:04:00Z', Mixed: 'one', Last: 7 },
+    ];
+    // the same shapes many times over: one record of each shape decides, the repeats change nothing
+    const lines = records.map((r) => JSON.stringify(r));
+    writeFileSync(path, `${Array.from({ length: 50 }, () => lines.join('\n')).join('\n')}\n`);
+    const db = await openDatabase();
+    try {
+      const report = await ingestLogs(db, [path]);
+      assert.equal(report.files[0].rows, 250);
+      assert.equal(report.files[0].malformed, 50);
+      const rows = await db.query<{ column_name: string; column_type: string }>('DESCRIBE "Shapes_CL"');
+      assert.deepEqual(
+        rows.map((r) => [r.column_name, r.column_type]),
+        [
+          ['TimeGenerated', 'TIMESTAMP'],
+          ['Count', 'DOUBLE'],
+          ['Note', 'VARCHAR'],
+          ['Later', 'BOOLEAN'],
+          ['Detail', 'JSON'],
+          ['Mixed', 'JSON'],
+          ['Last', 'BIGINT'],
+        ],
+      );
+    } finally {
+      db.close();
+    }
+  });
+});
