@@ -18,7 +18,7 @@ import { classifyFile } from './ingest/classify.js';
 import { discoverFiles } from './ingest/discover.js';
 import { ingestLogs } from './ingest/index.js';
 import type { RowFilter } from './ingest/load.js';
-import type { IngestOptions } from './ingest/types.js';
+import type { IngestOptions, IngestReport } from './ingest/types.js';
 import { compileConditionSql, sqlIdentifier } from './sql/condition.js';
 import { type HuntSqlContext, hostExpression, huntRowFilter, matchedHostNamesSql } from './sql/hunt.js';
 import { ValueTables } from './value-tables.js';
@@ -44,12 +44,17 @@ export async function planRowFilters(
   const lists = new ValueTables(db);
   const filters = new Map<string, RowFilter | undefined>();
   const { readTwice, native } = await splitByReader(paths, options.table);
-  const scratch = await openDatabase();
+  // The views and host tables live in the database itself while it is still empty, and are dropped
+  // before ingestion: a second DuckDB instance would pay its own start-up on its first big read.
+  const shared = db.path === undefined && (await db.tableNames()).length === 0;
+  const scratch = shared ? db : await openDatabase();
+  const scratchLists = shared ? lists : new ValueTables(scratch);
+  const distinctHosts = new Map<string, string>();
+  let views: IngestReport | undefined;
   try {
     // null rows of unreadable records have no host name: the views need not drop them
-    await ingestLogs(scratch, native, { ...options, lazy: true, viewsKeepUnreadable: true });
-    const scratchLists = new ValueTables(scratch);
-    const distinctHosts = new Map<string, string>();
+    views = await ingestLogs(scratch, native, { ...options, lazy: true, viewsKeepUnreadable: true });
+    const filled = filledColumns(views);
     for (const table of await scratch.tableNames()) {
       if (readTwice.has(table)) continue;
       const columns = await describe(scratch, table);
@@ -71,6 +76,12 @@ export async function planRowFilters(
         const match = matchFor(hunt, table);
         if (match?.indicatorType !== 'domain' || !hasAny(match, names)) continue;
         const key = hostExpression(match, { columns: names });
+        // no file of the table has a host column: every host is NULL, and reading the files for that
+        // would cost a full pass
+        if (!hasAny(match, filled.get(table) ?? new Set())) {
+          if (!hostNames.has(key)) hostNames.set(key, new Set());
+          continue;
+        }
         let distinct = distinctHosts.get(key);
         if (!distinct) {
           distinct = `hf_distinct_hosts_${distinctHosts.size}`;
@@ -104,11 +115,11 @@ export async function planRowFilters(
           match?.indicatorType === 'domain' && hasAny(match, names)
             ? hostNames.get(hostExpression(match, { columns: names }))
             : undefined;
-        const test = huntRowFilter(
-          hunt,
-          mainCtx,
-          matchedNames && (await lists.tableOfValues([...matchedNames])),
-        );
+        // no host name matched: no row can, and the test need not compute any host
+        const test =
+          matchedNames?.size === 0
+            ? 'false'
+            : huntRowFilter(hunt, mainCtx, matchedNames && (await lists.tableOfValues([...matchedNames])));
         if (test === undefined) complete = false;
         else if (test !== 'false') tests.add(test);
       }
@@ -120,7 +131,12 @@ export async function planRowFilters(
       );
     }
   } finally {
-    scratch.close();
+    if (shared) {
+      for (const table of views?.tables ?? [])
+        await scratch.run(`DROP VIEW IF EXISTS ${sqlIdentifier(table.name)}`);
+      for (const table of distinctHosts.values())
+        await scratch.run(`DROP TABLE IF EXISTS ${sqlIdentifier(table)}`);
+    } else scratch.close();
   }
   return { filterFor: (table) => filters.get(table), drop: () => lists.drop() };
 }
@@ -131,6 +147,17 @@ const HOST_COLUMN: IocMatch = {
   domainColumns: [{ column: 'h', holds: 'name' }],
   ignorePort: false,
 };
+
+/** Per table, the columns at least one of its files fills (the views' other columns are all NULL). */
+function filledColumns(report: IngestReport): Map<string, Set<string>> {
+  const filled = new Map<string, Set<string>>();
+  for (const file of report.files) {
+    const set = filled.get(file.table) ?? new Set<string>();
+    for (const column of file.columns ?? []) set.add(column);
+    filled.set(file.table, set);
+  }
+  return filled;
+}
 
 /** True when the table has one of the columns the domain match reads. */
 function hasAny(match: IocMatch, columns: Set<string>): boolean {

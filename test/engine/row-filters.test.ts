@@ -249,3 +249,64 @@ test('files of one table with different columns: a filter reads the columns a fi
   assert.equal(full.findings.length, 2);
   assert.equal(filtered.rows.get('DeviceNetworkEvents'), 2);
 });
+
+test('a table none of whose files has a host column: its domain test is dropped without reading the files', async () => {
+  const dir = join(scratch, 'no-host-column');
+  mkdirSync(dir, { recursive: true });
+  const row = (ip: string) =>
+    JSON.stringify({ TimeGenerated: '2026-04-20T10:00:00Z', DeviceName: 'a', RemoteIP: ip, RemotePort: 443 });
+  writeFileSync(join(dir, 'DeviceNetworkEvents.jsonl'), `${row('198.51.100.7')}\n${row('52.1.1.1')}\n`);
+  const hunts = planHunts([indicator('ipv4', '198.51.100.7'), indicator('domain', 'evil-c2.com')]).hunts;
+  assert.ok(
+    hunts.some((h) => h.table === 'DeviceNetworkEvents' && h.match?.indicatorType === 'domain'),
+    'a domain hunt reads DeviceNetworkEvents (RemoteUrl)',
+  );
+  const db = await openDatabase();
+  try {
+    const filters = await planRowFilters(db, [dir], hunts, {});
+    const sql = filters.filterFor('DeviceNetworkEvents')?.sql ?? '';
+    assert.match(sql, /RemoteIP/);
+    assert.doesNotMatch(sql, /RemoteUrl/, 'no test on a column no file has');
+    await filters.drop();
+  } finally {
+    db.close();
+  }
+  const full = await hunt([dir], hunts, false);
+  const filtered = await hunt([dir], hunts, true);
+  assertSameResults(filtered, full);
+  assert.equal(full.findings.length, 1);
+  assert.equal(filtered.rows.get('DeviceNetworkEvents'), 1);
+});
+
+test('planning leaves the database as it found it: no views or host tables stay behind', async () => {
+  const dir = join(scratch, 'leaves-nothing');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'DnsEvents.jsonl'),
+    `${JSON.stringify({ TimeGenerated: '2026-04-20T10:00:00Z', Name: 'www.evil-c2.com' })}\n`,
+  );
+  const hunts = planHunts([indicator('domain', 'evil-c2.com')]).hunts;
+  const objects = async (db: Awaited<ReturnType<typeof openDatabase>>) =>
+    (
+      await db.query<{ name: string }>(
+        `SELECT view_name AS name FROM duckdb_views() WHERE NOT internal UNION ALL
+         SELECT table_name FROM duckdb_tables() WHERE table_name NOT LIKE 'hf_values_%'`,
+      )
+    ).map((r) => r.name);
+  // an empty in-memory database plans in itself; one that holds tables plans in a scratch database
+  for (const existing of [[], ['CREATE TABLE kept (x INTEGER)']]) {
+    const db = await openDatabase();
+    try {
+      for (const sql of existing) await db.run(sql);
+      const before = await objects(db);
+      const filters = await planRowFilters(db, [dir], hunts, {});
+      assert.deepEqual(await objects(db), before);
+      await ingestLogs(db, [dir], { rowFilter: filters.filterFor });
+      await filters.drop();
+      const [{ n }] = await db.query<{ n: number }>('SELECT count(*) AS n FROM DnsEvents');
+      assert.equal(n, 1);
+    } finally {
+      db.close();
+    }
+  }
+});

@@ -134,6 +134,7 @@ async function readAndLoad(
       if (plan) lazyPlans.set(table.name, [...(lazyPlans.get(table.name) ?? []), plan]);
       for (const w of plan?.warnings ?? []) warnings.push(`${file.path}: ${w}`);
       entry.lazy = true;
+      entry.columns = plan?.targetNames ?? [];
       return;
     }
 

@@ -78,6 +78,8 @@ export function newColumnType(source: SourceColumn, target: string): string {
 export interface LoadPlan {
   /** Quoted target column names, in SELECT order. */
   targets: string[];
+  /** The same columns, unquoted: the table columns this file fills. */
+  targetNames: string[];
   select: string;
   warnings: string[];
 }
@@ -100,6 +102,7 @@ export async function planLoad(
     warnings.push(`columns ${dropped.join(', ')} duplicate other columns of ${table.name} and were left out`);
   }
   const targets: string[] = [];
+  const targetNames: string[] = [];
   const exprs: string[] = [];
   for (const { source: col, target } of mapped) {
     // adds the column, or widens an extra column an earlier file gave another type; bundled types stay
@@ -109,6 +112,7 @@ export async function planLoad(
         ? existing
         : await table.ensureColumn(target, newColumnType(col, target));
     targets.push(quoteIdent(column.name));
+    targetNames.push(column.name);
     exprs.push(
       `${convertExpr(`src.${quoteIdent(col.name)}`, col.type, column.type)} AS ${quoteIdent(column.name)}`,
     );
@@ -147,6 +151,7 @@ export async function planLoad(
   const converted = `SELECT ${exprs.join(', ')}${fill}${unreadable} FROM (${source.sql}) AS src`;
   return {
     targets,
+    targetNames,
     select: `SELECT ${targets.join(', ')} FROM (${converted}) AS e${where}`,
     warnings,
   };

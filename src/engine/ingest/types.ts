@@ -50,6 +50,8 @@ export interface IngestedFile {
   firstMalformed: string[];
   /** True when the file backs a view (lazy mode): rows and malformed were not counted. */
   lazy?: boolean;
+  /** Lazy mode: the table columns the file fills; the view's other columns are NULL for its rows. */
+  columns?: string[];
 }
 
 export interface IngestReport {
