@@ -3,13 +3,14 @@
  * describe host behaviours to hunt (process creation, registry writes), each with its false-positive
  * scenarios as structured exclusions. A new family is a new file; no code changes.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Node } from 'yaml';
 import { type ExclusionTemplate, parseCondition, parseExclusion } from '../config/condition.js';
 import { join, YamlSource } from '../config/yaml.js';
 import { dataPath } from '../paths.js';
 import { columnFor, type LogicalField } from '../schemas/fields.js';
+import { type BundledData, loadBundled } from './bundled-data.js';
 import { type ConditionTemplate, describeCondition, resolveTemplate, type ValueLists } from './conditions.js';
 import { stableGuid } from './ids.js';
 import type {
@@ -221,7 +222,9 @@ function parseHunt(src: YamlSource, node: Node, path: string): BehaviourHuntSpec
     const items = src.sequence(entries.get('falsePositives')!.value, join(path, 'falsePositives')) ?? [];
     items.forEach((item, i) => {
       const scenario = parseScenario(src, item, join(join(path, 'falsePositives'), i));
-      if (scenario) falsePositives.push(scenario);
+      if (!scenario) return;
+      const { extra: _extra, ...rest } = scenario;
+      falsePositives.push(rest);
     });
   }
   if (!id || !title || !description || !tables || !severity || !tactics || !techniques || !selection)
@@ -282,20 +285,29 @@ function checkedList(
   return values as string[];
 }
 
+/** The profiles in a folder: its .yaml files, sorted by name, each parsed with its folder/file label. */
+function profilesIn(dir: string): BundledData<FamilyProfile[]> {
+  return {
+    name: 'profiles',
+    files: () =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+        .sort()
+        .map((f) => `${dir}/${f}`),
+    parse: (files) => files.map((f) => parseProfile(f.text, `${basename(dir)}/${basename(f.path)}`)),
+  };
+}
+
+/** The shipped profiles (data/profiles). */
+export const BUNDLED_PROFILES = profilesIn(dataPath('profiles'));
+
 let cached: FamilyProfile[] | undefined;
 
 /** Every profile under data/profiles (or `dir`), sorted by id; throws on the first invalid file. */
 export function loadProfiles(dir: string = dataPath('profiles')): FamilyProfile[] {
-  if (dir === dataPath('profiles') && cached) return cached;
-  const profiles = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
-    .sort()
-    .map((f) => {
-      const profile = parseProfile(readFileSync(`${dir}/${f}`, 'utf8'), `${basename(dir)}/${f}`);
-      return profile;
-    });
-  if (dir === dataPath('profiles')) cached = profiles;
-  return profiles;
+  if (dir !== dataPath('profiles')) return loadBundled(profilesIn(dir));
+  cached ??= loadBundled(BUNDLED_PROFILES);
+  return cached;
 }
 
 /** Comparable form of a family name: `Agent Tesla`, `agent_tesla`, `AgentTesla` compare equal. */

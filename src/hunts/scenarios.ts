@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { ExclusionTemplate } from '../config/condition.js';
 import { join, YamlSource } from '../config/yaml.js';
 import { dataPath } from '../paths.js';
+import { type BundledData, loadBundled } from './bundled-data.js';
 import { resolveTemplate, type ValueLists } from './conditions.js';
 import { HUNT_KINDS, isHuntKind } from './exclusions.js';
 import { type ProfileScenario, parseScenario, withFilters } from './profiles.js';
@@ -62,13 +63,20 @@ export function parseScenarioFile(text: string, label: string): IocScenarioFile 
   return file;
 }
 
+/** The shipped scenarios of IOC hunts (data/scenarios/ioc.yaml). */
+export const BUNDLED_IOC_SCENARIOS: BundledData<IocScenarioFile> = {
+  name: 'ioc-scenarios',
+  files: () => [dataPath('scenarios', 'ioc.yaml')],
+  parse: ([file]) => parseScenarioFile(file.text, 'scenarios/ioc.yaml'),
+};
+
 let cached: IocScenarioFile | undefined;
 
 export function loadIocScenarioFile(path: string = dataPath('scenarios', 'ioc.yaml')): IocScenarioFile {
-  if (path === dataPath('scenarios', 'ioc.yaml') && cached) return cached;
-  const file = parseScenarioFile(readFileSync(path, 'utf8'), 'scenarios/ioc.yaml');
-  if (path === dataPath('scenarios', 'ioc.yaml')) cached = file;
-  return file;
+  if (path !== dataPath('scenarios', 'ioc.yaml'))
+    return parseScenarioFile(readFileSync(path, 'utf8'), 'scenarios/ioc.yaml');
+  cached ??= loadBundled(BUNDLED_IOC_SCENARIOS);
+  return cached;
 }
 
 /** Shipped list values joined with the user's (huntforge.yaml `lists:`); user values add, never replace. */
