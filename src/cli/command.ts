@@ -2,8 +2,6 @@
 
 export interface Command {
   name: string;
-  /** One line for `huntforge --help`. */
-  summary: string;
   /** Full `--help` text: usage, options, and at least one real example. */
   help: string;
   /** Returns the process exit code. Throw UsageError for bad arguments (exit 2). */

@@ -52,7 +52,6 @@ Example:
 
 export const deployCommand: Command = {
   name: 'deploy',
-  summary: 'deploy rules, watchlists and indicators to a Sentinel workspace',
   help: HELP,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {

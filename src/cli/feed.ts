@@ -32,7 +32,6 @@ Example:
 
 export const feedCommand: Command = {
   name: 'feed',
-  summary: 'pull IOCs from a live feed (ThreatFox) as raw JSON',
   help: HELP,
   async run(args) {
     const [source, ...rest] = args;

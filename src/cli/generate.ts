@@ -47,7 +47,6 @@ Example:
 
 export const generateCommand: Command = {
   name: 'generate',
-  summary: 'write validated Sentinel/Defender hunts, rule packages and a report',
   help: HELP,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {

@@ -65,7 +65,6 @@ Examples:
 
 export const huntCommand: Command = {
   name: 'hunt',
-  summary: 'run the hunts on local log files (embedded DuckDB) and report findings',
   help: HELP,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {

@@ -35,7 +35,6 @@ Exit codes: 0 done; 2 bad arguments or no input could be read.`;
 
 export const iocsCommand: Command = {
   name: 'iocs',
-  summary: 'read IOC feeds and reports into canonical, flagged indicators',
   help: HELP,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {

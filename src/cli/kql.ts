@@ -48,7 +48,6 @@ Examples:
 
 export const kqlCommand: Command = {
   name: 'kql',
-  summary: 'run a KQL query on local log files (translated to SQL, Kusto semantics)',
   help: HELP,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {

@@ -1,6 +1,6 @@
 /** `huntforge` entry point: dispatches to a command; errors are one line unless --debug. */
 
-import { duckdbResourceError } from '../engine/database.js';
+import { duckdbResourceError } from '../engine/engine-settings.js';
 import { nodeResourceError } from '../io/resource-errors.js';
 import { UsageError, UserFacingError } from './command.js';
 import { commands } from './commands.js';
@@ -34,13 +34,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     process.stderr.write(
       `huntforge: unknown command '${name}'. Commands: ${commands.map((c) => c.name).join(', ')}\n`,
     );
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.help.trimEnd()}\n`);
     return 0;

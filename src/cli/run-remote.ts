@@ -56,7 +56,6 @@ export const PARTIAL_RUN_EXIT = 3;
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run hunts on Sentinel, Azure Data Explorer or Defender XDR',
   help: HELP,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {

@@ -37,7 +37,6 @@ Example:
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: "check KQL, Sentinel YAML and ARM queries with Microsoft's KQL parser",
   help: HELP,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {

@@ -19,3 +19,15 @@ test('an unknown command is one clear line and exit 2', () => {
   assert.equal(r.stderr.trim().split('\n').length, 1);
   assert.match(r.stderr, /unknown command 'frobnicate'/);
 });
+
+test('every listed command loads when run, under its own name, with a --help that has an example', async () => {
+  const { commands } = await import('../../src/cli/commands.js');
+  const listed = cli('--help').stdout;
+  for (const entry of commands) {
+    assert.match(listed, new RegExp(`^  ${entry.name} +${entry.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    const command = await entry.load();
+    assert.equal(command.name, entry.name);
+    assert.match(command.help, /^Usage: huntforge /m, entry.name);
+    assert.match(command.help, /Example/, entry.name);
+  }
+});
