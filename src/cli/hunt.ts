@@ -4,19 +4,8 @@ import { DATABASE_ENVIRONMENT_HELP, openDatabase } from '../engine/database.js';
 import { ingestLogs } from '../engine/ingest/index.js';
 import { planRowFilters, type RowFilters } from '../engine/row-filters.js';
 import { runLocalHunts } from '../engine/run-hunts.js';
-import { generateFromIndicators } from '../generate/generate.js';
-import { writeGenerated } from '../generate/write.js';
 import { planHunts } from '../hunts/plan.js';
-import { writeFileAtomic } from '../io/atomic.js';
-import {
-  findingsCsv,
-  findingsJson,
-  renderFindingsMarkdown,
-  renderFindingsTerminal,
-  summarizeFindings,
-} from '../report/findings.js';
-import { renderHtmlReport } from '../report/html.js';
-import { renderMarkdown } from '../report/markdown.js';
+import { findingsCsv, findingsJson, renderFindingsTerminal, summarizeFindings } from '../report/findings.js';
 import { parseCommandArgs, parseDate, parseDuration } from './args.js';
 import { type Command, UsageError } from './command.js';
 import {
@@ -104,7 +93,8 @@ export const huntCommand: Command = {
     };
     const out = values.out as string | undefined;
     // the queries, packages and report are only rendered when they are written (-o)
-    const generated = out ? generateFromIndicators(read, planOptions) : undefined;
+    const output = out ? await import('./hunt-output.js') : undefined;
+    const generated = output?.generateFromIndicators(read, planOptions);
     const plan = generated?.plan ?? planHunts(read.indicators, planOptions);
 
     const db = await openDatabase({ path: dbPath });
@@ -153,22 +143,8 @@ export const huntCommand: Command = {
         process.stdout.write(renderFindingsTerminal(summary, { color: Boolean(process.stdout.isTTY) }));
       }
 
-      if (generated && out) {
-        await writeGenerated(out, generated);
-        const doc = findingsJson(result.findings, summary, result.summary, result.warnings);
-        await writeFileAtomic(join(out, 'findings.json'), `${JSON.stringify(doc, null, 2)}\n`);
-        await writeFileAtomic(join(out, 'findings.csv'), findingsCsv(result.findings));
-        await writeFileAtomic(
-          join(out, 'report.md'),
-          `${renderMarkdown(generated.report)}\n${renderFindingsMarkdown(summary, result.findings)}`,
-        );
-        await writeFileAtomic(
-          join(out, 'report.html'),
-          renderHtmlReport(generated.report, result.findings, summary, {
-            run: result.summary,
-            warnings: result.warnings,
-          }),
-        );
+      if (output && generated && out) {
+        await output.writeHuntOutput(out, generated, result, summary);
         if (!values.json && !values.csv) process.stdout.write(`\nReport: ${join(out, 'report.html')}\n`);
       }
       return values['fail-on-findings'] && result.findings.length > 0 ? 1 : 0;

@@ -5,7 +5,7 @@
  *   { all: [...] } / { any: [...] } / { not: {...} }
  * Checked here once: fields, operators, CIDR ranges (ipaddr.js) and regexes (RE2 subset).
  */
-import { isMap, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import {
   CONDITION_OPERATORS,
   type ConditionTemplate,
@@ -17,6 +17,7 @@ import type { ConditionOperator } from '../hunts/types.js';
 import { LOGICAL_FIELDS } from '../schemas/fields.js';
 import { tableSchemas } from '../schemas/tables.js';
 import { join, type YamlSource } from './yaml.js';
+import { yamlPackage } from './yaml-package.js';
 
 const OPERATOR_HINT = ` (allowed operators: ${CONDITION_OPERATORS.join(', ')})`;
 const COMBINATORS = ['all', 'any', 'not'] as const;
@@ -129,7 +130,7 @@ function parseValues(
   operator: ConditionOperator,
   options: ParseOptions,
 ): { values: string[]; list?: string } | undefined {
-  if (isMap(node) && options.lists?.allowed) {
+  if (yamlPackage().isMap(node) && options.lists?.allowed) {
     // { list: name, values: [defaults] }: values from a huntforge.yaml list, plus optional defaults
     const entries = src.mapping(node, path, ['list', 'values']);
     const list = entries?.get('list');
@@ -248,7 +249,7 @@ export function parseExclusion(
   path: string,
   options: ParseOptions = {},
 ): ExclusionTemplate | undefined {
-  if (!isMap(node)) {
+  if (!yamlPackage().isMap(node)) {
     src.report(node, path, 'expected an exclusion mapping (id, reason, optional scope, and a condition)');
     return undefined;
   }

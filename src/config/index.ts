@@ -5,12 +5,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import { isMap, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import { type ConditionTemplate, resolveTemplate, type ValueLists } from '../hunts/conditions.js';
 import type { Exclusion } from '../hunts/types.js';
 import { checkValue, parseExclusion } from './condition.js';
 import { addListUsage, type ListUsage, shippedListUsage } from './lists.js';
 import { join as joinPath, YamlSource } from './yaml.js';
+import { yamlPackage } from './yaml-package.js';
 
 export const CONFIG_FILE_NAME = 'huntforge.yaml';
 export const CONFIG_KEYS = ['exclusions', 'lists', 'threatfox', 'lookback'] as const;
@@ -71,7 +72,7 @@ export function parseConfig(text: string, label: string = CONFIG_FILE_NAME): Hun
   const listNodes = new Map<string, { key: Node; value: Node }>();
   const lists = entries?.get('lists');
   if (lists) {
-    if (!isMap(lists.value))
+    if (!yamlPackage().isMap(lists.value))
       src.report(lists.value, 'lists', 'expected a mapping of list name to a list of strings');
     for (const [name, { key, value }] of src.peek(lists.value)) {
       if (!LIST_NAME.test(name)) {

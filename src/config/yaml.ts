@@ -3,7 +3,8 @@
  * scenario files): every problem is reported as `file:line: path: what is wrong (what is allowed)`
  * and all problems of a file are collected before failing.
  */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, type YAMLMap } from 'yaml';
+import type { Node, YAMLMap } from 'yaml';
+import { yamlPackage } from './yaml-package.js';
 
 export interface Problem {
   file: string;
@@ -30,14 +31,18 @@ export function formatProblem(p: Problem): string {
 export class YamlSource {
   readonly problems: Problem[] = [];
   readonly root: Node | null;
-  private readonly lines = new LineCounter();
+  private readonly lines = new (yamlPackage().LineCounter)();
 
   /** `label` is the name used in messages (e.g. `huntforge.yaml`). */
   constructor(
     readonly label: string,
     text: string,
   ) {
-    const doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    const doc = yamlPackage().parseDocument(text, {
+      lineCounter: this.lines,
+      prettyErrors: false,
+      uniqueKeys: true,
+    });
     for (const error of [...doc.errors, ...doc.warnings]) {
       const line = error.linePos?.[0]?.line ?? this.lines.linePos(error.pos[0]).line;
       this.problems.push({ file: label, line, path: '', message: `YAML: ${error.message.split('\n')[0]}` });
@@ -65,14 +70,14 @@ export class YamlSource {
    */
   mapping(node: Node | null | undefined, path: string, allowed: readonly string[], what = 'a mapping') {
     if (node === undefined) return undefined;
-    if (!isMap(node)) {
+    if (!yamlPackage().isMap(node)) {
       this.report(node, path, `expected ${what}`);
       return undefined;
     }
     const entries = new Map<string, { key: Node; value: Node }>();
     for (const pair of (node as YAMLMap<Node, Node | null>).items) {
       const key = pair.key as Node;
-      const name = isScalar(key) ? String(key.value) : '';
+      const name = yamlPackage().isScalar(key) ? String(key.value) : '';
       if (!allowed.includes(name)) {
         this.report(key, join(path, name), `unknown key (allowed keys: ${allowed.join(', ')})`);
         continue;
@@ -85,10 +90,11 @@ export class YamlSource {
   /** The entries of a mapping without any checks (for a mapping also checked elsewhere). */
   peek(node: Node | null | undefined): Map<string, { key: Node; value: Node }> {
     const entries = new Map<string, { key: Node; value: Node }>();
-    if (!isMap(node)) return entries;
+    if (!yamlPackage().isMap(node)) return entries;
     for (const pair of (node as YAMLMap<Node, Node | null>).items) {
       const key = pair.key as Node;
-      if (isScalar(key)) entries.set(String(key.value), { key, value: valueOrEmpty(pair.value, key) });
+      if (yamlPackage().isScalar(key))
+        entries.set(String(key.value), { key, value: valueOrEmpty(pair.value, key) });
     }
     return entries;
   }
@@ -114,7 +120,8 @@ export class YamlSource {
   /** A non-empty string scalar (undefined: absent, already reported). */
   string(node: Node | null | undefined, path: string): string | undefined {
     if (node === undefined) return undefined;
-    if (isScalar(node) && typeof node.value === 'string' && node.value.trim() !== '') return node.value;
+    if (yamlPackage().isScalar(node) && typeof node.value === 'string' && node.value.trim() !== '')
+      return node.value;
     this.report(node, path, 'expected a non-empty string');
     return undefined;
   }
@@ -125,7 +132,7 @@ export class YamlSource {
    */
   stringList(node: Node | null | undefined, path: string, hint = ''): string[] | undefined {
     if (node === undefined) return undefined;
-    if (!isSeq(node)) {
+    if (!yamlPackage().isSeq(node)) {
       this.report(node, path, `expected a list of strings${hint}`);
       return undefined;
     }
@@ -134,7 +141,7 @@ export class YamlSource {
     node.items.forEach((item, i) => {
       const n = item as Node;
       if (
-        isScalar(n) &&
+        yamlPackage().isScalar(n) &&
         (typeof n.value === 'string' || typeof n.value === 'number') &&
         String(n.value) !== ''
       ) {
@@ -150,7 +157,7 @@ export class YamlSource {
   /** The items of a sequence, or undefined (reported). */
   sequence(node: Node | null | undefined, path: string, what = 'a list'): Node[] | undefined {
     if (node === undefined) return undefined;
-    if (!isSeq(node)) {
+    if (!yamlPackage().isSeq(node)) {
       this.report(node, path, `expected ${what}`);
       return undefined;
     }
@@ -161,7 +168,7 @@ export class YamlSource {
 /** An empty value (`key:` alone) as a null scalar placed at its key, so messages get its line. */
 function valueOrEmpty(value: Node | null | undefined, key: Node): Node {
   if (value) return value;
-  const empty = new Scalar(null);
+  const empty = new (yamlPackage().Scalar)(null);
   empty.range = key.range;
   return empty;
 }

@@ -1,7 +1,7 @@
 /** Where the ThreatFox Auth-Key comes from: THREATFOX_AUTH_KEY, else `threatfox.authKey` in huntforge.yaml. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { yamlPackage } from '../config/yaml-package.js';
 
 export function resolveThreatFoxAuthKey(
   env: NodeJS.ProcessEnv = process.env,
@@ -13,7 +13,9 @@ export function resolveThreatFoxAuthKey(
     const path = join(cwd, name);
     if (!existsSync(path)) continue;
     try {
-      const config = parse(readFileSync(path, 'utf8')) as { threatfox?: { authKey?: unknown } } | null;
+      const config = yamlPackage().parse(readFileSync(path, 'utf8')) as {
+        threatfox?: { authKey?: unknown };
+      } | null;
       const key = config?.threatfox?.authKey;
       if (typeof key === 'string' && key.trim()) return key.trim();
     } catch {
