@@ -3,9 +3,9 @@
  * connection per HuntDatabase; every session runs in UTC so naive timestamps mean UTC everywhere.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
 import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { UserFacingError } from '../cli/command.js';
 import { duckdbResourceError, resolveSettings } from './engine-settings.js';

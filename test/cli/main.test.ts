@@ -24,7 +24,10 @@ test('every listed command loads when run, under its own name, with a --help tha
   const { commands } = await import('../../src/cli/commands.js');
   const listed = cli('--help').stdout;
   for (const entry of commands) {
-    assert.match(listed, new RegExp(`^  ${entry.name} +${entry.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    assert.match(
+      listed,
+      new RegExp(`^  ${entry.name} +${entry.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'),
+    );
     const command = await entry.load();
     assert.equal(command.name, entry.name);
     assert.match(command.help, /^Usage: huntforge /m, entry.name);
