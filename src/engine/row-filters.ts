@@ -72,6 +72,7 @@ export async function planRowFilters(
       // the host names any domain hunt matches here, one set per host expression; the files are
       // read once per expression for its distinct names, which each hunt's list is matched against
       const hostNames = new Map<string, Set<string>>();
+      const asked = new Set<string>();
       for (const hunt of readers) {
         const match = matchFor(hunt, table);
         if (match?.indicatorType !== 'domain' || !hasAny(match, names)) continue;
@@ -96,7 +97,12 @@ export async function planRowFilters(
           table: distinct,
           columns: new Set(['h']),
         };
-        const found = await scratch.query<{ h: string }>(matchedHostNamesSql(HOST_COLUMN, overDistinct));
+        // hunts sharing the host expression and the domain list (a domain hunt and its DNS lookups)
+        // match the same names: asked once
+        const sql = matchedHostNamesSql(HOST_COLUMN, overDistinct);
+        if (asked.has(sql)) continue;
+        asked.add(sql);
+        const found = await scratch.query<{ h: string }>(sql);
         const set = hostNames.get(key) ?? new Set<string>();
         for (const { h } of found) set.add(h);
         hostNames.set(key, set);
