@@ -7,8 +7,8 @@
  * have found on all rows: exclusions and time bounds only ever remove matched rows.
  *
  * Domain hunts match a name or any parent of it, which no per-row hash lookup can test; their host
- * names are matched first on a throwaway database whose tables are views over the same files
- * (one read of the host columns only), and the rows are then loaded when their host is one of those.
+ * names are matched first through views over the same files (one read of the host columns only,
+ * skipped when no file has them), and the rows are then loaded when their host is one of those.
  */
 import { localTableFor } from '../hunts/datasources.js';
 import type { Hunt, IocMatch } from '../hunts/types.js';
