@@ -167,6 +167,77 @@ describe('CSV (portal export)', () => {
   });
 });
 
+describe('CSV lines and row tests', () => {
+  test('a line over 2 MiB past the sniffed rows is one rejected row at its line; the rest loads', async () => {
+    const path = join(work, 'Late_CL.csv');
+    const early = Array.from({ length: 25_000 }, (_, i) => `2026-04-25T10:00:00Z,n${i}`);
+    const long = `2026-04-25T10:01:00Z,${'x'.repeat(3 * 1024 * 1024)}`;
+    writeFileSync(path, `TimeGenerated,Name\n${early.join('\n')}\n${long}\n2026-04-25T10:02:00Z,after\n`);
+    const db = await openDatabase();
+    try {
+      const [file] = (await ingestLogs(db, [path])).files;
+      assert.equal(file.rows, 25_001);
+      assert.equal(file.malformed, 1);
+      assert.match(file.firstMalformed[0], /Late_CL\.csv:25002 line size over maximum/);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a long line among the sniffed rows: the file is read with a larger line limit, every row loads', async () => {
+    const path = join(work, 'Long_CL.csv');
+    const long = 'x'.repeat(2 * 1024 * 1024 + 10);
+    writeFileSync(
+      path,
+      `TimeGenerated,Name\n2026-04-25T10:00:00Z,before\n2026-04-25T10:01:00Z,${long}\n2026-04-25T10:02:00Z,after\n`,
+    );
+    const db = await openDatabase();
+    try {
+      const [file] = (await ingestLogs(db, [path])).files;
+      assert.equal(file.rows, 3);
+      assert.equal(file.malformed, 0);
+      assert.deepEqual(await db.query('SELECT length(Name) AS n FROM Long_CL ORDER BY TimeGenerated'), [
+        { n: 6 },
+        { n: long.length },
+        { n: 5 },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a row test reading a list hashes the list and probes it with each row, never the other way', async () => {
+    const path = join(work, 'DnsEvents.csv');
+    writeFileSync(
+      path,
+      'TimeGenerated,Name\n2026-04-25T10:00:00Z,evil.example\n2026-04-25T10:01:00Z,fine.example\n',
+    );
+    const db = await openDatabase();
+    try {
+      await db.run("CREATE TEMP TABLE wanted AS SELECT 'evil.example' AS v");
+      const rowFilter = () => ({ sql: 'e."Name" IN (SELECT v FROM wanted)', columns: [] });
+      // DuckDB guesses a file holds a few dozen rows: a bare IN test became a semi join hashing them
+      const plans: string[] = [];
+      const explaining = {
+        ...db,
+        run: async (sql: string) => {
+          if (sql.startsWith('INSERT')) plans.push(JSON.stringify(await db.query(`EXPLAIN ${sql}`)));
+          return db.run(sql);
+        },
+      };
+      const [file] = (await ingestLogs(explaining, [path], { rowFilter })).files;
+      assert.equal(file.rows, 1);
+      assert.ok(plans.length > 0);
+      for (const plan of plans) {
+        assert.match(plan, /MARK/);
+        assert.doesNotMatch(plan, /SEMI/);
+      }
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('Parquet, gzip, several files of one table, --table', () => {
   test('parquet written by DuckDB COPY and gzip variants of every format append to their tables', async () => {
     const db = await openDatabase();

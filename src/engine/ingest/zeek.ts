@@ -7,7 +7,7 @@ import type { HuntDatabase } from '../database.js';
 import type { ClassifiedFile, ZeekLog } from './classify.js';
 import { readHead } from './head.js';
 import type { Source } from './load.js';
-import { describe, type RejectTables, rejectArgs } from './readers.js';
+import { describe, MAX_TEXT_LINE_BYTES, type RejectTables, rejectArgs } from './readers.js';
 import { columnsStruct, quoteIdent, quoteLiteral } from './sql.js';
 
 const FIELDS: Record<ZeekLog, string[]> = {
@@ -242,7 +242,7 @@ async function zeekRecords(
   const reader =
     `read_csv(${quoteLiteral(file.path)}, delim=${quoteLiteral(header.separator)}, header=false, comment='#', ` +
     `quote='', escape='', auto_detect=false, columns=${columnsStruct(columns)}, nullstr=[${nulls}], ` +
-    `max_line_size=16777216, ${rejectArgs(rejects)})`;
+    `max_line_size=${MAX_TEXT_LINE_BYTES}, ${rejectArgs(rejects)})`;
   return { sql: `SELECT ${select.join(', ')}, ${present} FROM ${reader}`, emptyRowsAreMalformed: false };
 }
 
