@@ -16,7 +16,7 @@ import { feedLines } from './lines.js';
 import { planFile, readInParts, type WorkerOptions } from './parts/read-parts.js';
 import { ACCEPTED_FORMATS, type Detected, detectFromPeek, jsonReaderFor } from './readers/detect.js';
 import { plainListReader, textReader } from './readers/text.js';
-import { ThreatFoxCsvDirectReader } from './readers/threatfox-csv-direct.js';
+import { ThreatFoxCsvByteReader } from './readers/threatfox-csv-bytes.js';
 import { InputError, type LineReader, type ReaderSink } from './readers/types.js';
 import { canonicalisingSink } from './sink.js';
 import { IndicatorStore } from './store/indicator-store.js';
@@ -227,7 +227,7 @@ class ReadSession {
     const sink = this.sink(name);
     const reader: LineReader =
       detected.format === 'threatfox-csv'
-        ? new ThreatFoxCsvDirectReader(sink, this.merger)
+        ? new ThreatFoxCsvByteReader(sink, this.merger)
         : detected.format === 'plain-list'
           ? plainListReader(sink)
           : textReader(sink, { html: detected.html, email: detected.email });

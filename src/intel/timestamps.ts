@@ -142,3 +142,59 @@ function daysFromCivil(year: number, month: number, day: number): number {
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
 }
+
+/** threatFoxSeconds for ASCII bytes [start, end) of an input chunk (no text is built). */
+export function threatFoxSecondsBytes(bytes: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  if (n === 0) return NO_TIME;
+  if (
+    n === 4 &&
+    bytes[start] === 78 &&
+    bytes[start + 1] === 111 &&
+    bytes[start + 2] === 110 &&
+    bytes[start + 3] === 101
+  )
+    return NO_TIME; // None
+  if (
+    n !== 19 &&
+    !(
+      (
+        n === 23 &&
+        bytes[start + 19] === 32 &&
+        bytes[start + 20] === 85 /* U */ &&
+        bytes[start + 21] === 84 /* T */ &&
+        bytes[start + 22] === 67
+      ) /* C */
+    )
+  )
+    return NOT_FAST;
+  if (
+    bytes[start + 4] !== 45 /* - */ ||
+    bytes[start + 7] !== 45 ||
+    bytes[start + 10] !== 32 /* space */ ||
+    bytes[start + 13] !== 58 /* : */ ||
+    bytes[start + 16] !== 58
+  )
+    return NOT_FAST;
+  const year = byteDigits(bytes, start, 4);
+  const month = byteDigits(bytes, start + 5, 2);
+  const day = byteDigits(bytes, start + 8, 2);
+  const hour = byteDigits(bytes, start + 11, 2);
+  const minute = byteDigits(bytes, start + 14, 2);
+  const second = byteDigits(bytes, start + 17, 2);
+  if (Number.isNaN(year + month + day + hour + minute + second)) return NOT_FAST;
+  if (!inRange(year, month, day, hour, minute, second)) return NO_TIME;
+  if (year < 1970 || year > 2105) return NOT_FAST;
+  return daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+}
+
+/** digits() over bytes. */
+function byteDigits(bytes: Uint8Array, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const c = bytes[i] - 48;
+    if (!(c >= 0 && c <= 9)) return Number.NaN;
+    n = n * 10 + c;
+  }
+  return n;
+}

@@ -35,3 +35,19 @@ test('an arena sent as columns keeps every byte of a page it filled exactly', ()
   assert.equal(received.get(id), 'after-transfer');
   assert.deepEqual(mismatches(received, exact), []);
 });
+
+test('values added as bytes read back as their characters, compare equal, and keep non-ASCII text', () => {
+  const arena = new StringArena();
+  const texts = [...values.slice(0, 5000), '', 'a', 'x'.repeat(40), 'Bücher.de', 'https://x.com/ü'];
+  for (const text of texts) {
+    const line = Buffer.from(`"${text}", `, 'utf8');
+    arena.addBytes(line, 1, line.length - 3);
+  }
+  assert.deepEqual(mismatches(arena, texts), []);
+  texts.forEach((text, id) => {
+    const bytes = Buffer.from(`<${text}>`, 'utf8');
+    assert.ok(arena.equalsBytes(id, bytes, 1, bytes.length - 1), text);
+    const other = Buffer.from(`<${text}!>`, 'utf8');
+    assert.ok(!arena.equalsBytes(id, other, 1, other.length - 1), text);
+  });
+});

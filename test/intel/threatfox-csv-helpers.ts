@@ -7,6 +7,7 @@ import { StringDecoder } from 'node:string_decoder';
 import fc from 'fast-check';
 import { feedLines } from '../../src/intel/lines.js';
 import { ThreatFoxCsvReader } from '../../src/intel/readers/threatfox-csv.js';
+import { ThreatFoxCsvByteReader } from '../../src/intel/readers/threatfox-csv-bytes.js';
 import { ThreatFoxCsvDirectReader } from '../../src/intel/readers/threatfox-csv-direct.js';
 import { canonicalisingSink } from '../../src/intel/sink.js';
 import { IndicatorStore } from '../../src/intel/store/indicator-store.js';
@@ -138,26 +139,44 @@ export const HOSTILE_LINES = [
   '# a comment',
 ];
 
-/** Everything a read of `text` produces, through the general reader or the direct one. */
+/** Which reader reads the rows: the general one, the direct one over text, or the byte one. */
+export type CsvPath = 'general' | 'direct' | 'bytes';
+
+/**
+ * Everything a read of `text` produces through one of the readers, the input handed over in
+ * chunks of `chunkBytes` (lines then cross chunk boundaries), with the given line length limit.
+ */
 export async function readCsvText(
   text: string,
-  direct: boolean,
-  file = 'feed.csv',
+  path: CsvPath,
+  { file = 'feed.csv', chunkBytes = Number.POSITIVE_INFINITY, maxLineLength = 1 << 20 } = {},
 ): Promise<{ indicators: unknown; rejected: Rejection[] }> {
   const store = new IndicatorStore(true);
   const rejected: Rejection[] = [];
   const sink = canonicalisingSink(file, store, (location, reason, raw) => {
     rejected.push({ location, reason, raw });
   });
-  const reader = direct ? new ThreatFoxCsvDirectReader(sink, store) : new ThreatFoxCsvReader(sink);
+  const reader =
+    path === 'general'
+      ? new ThreatFoxCsvReader(sink)
+      : path === 'direct'
+        ? new ThreatFoxCsvDirectReader(sink, store)
+        : new ThreatFoxCsvByteReader(sink, store);
+  const bytes = Buffer.from(text, 'utf8');
   await feedLines(
     (async function* () {
-      yield Buffer.from(text, 'utf8');
+      // One buffer reused for every chunk, as a file is read: a reader must not keep a view of it.
+      const chunk = Buffer.alloc(Math.min(bytes.length, chunkBytes));
+      for (let at = 0; at < bytes.length; at += chunk.length) {
+        const n = bytes.copy(chunk, 0, at, at + chunk.length);
+        yield chunk.subarray(0, n);
+        chunk.fill(0x22);
+      }
     })(),
     new StringDecoder('utf8'),
     reader,
     sink,
-    { utf8: true, maxLineLength: 1 << 20 },
+    { utf8: true, maxLineLength },
   );
   // JSON: what a consumer sees (LineSource serialises as a plain source with its location).
   return { indicators: JSON.parse(JSON.stringify([...store])), rejected };

@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { isoToSeconds } from '../../src/intel/store/columns.js';
-import { NO_TIME, NOT_FAST, threatFoxSeconds, toIsoUtc } from '../../src/intel/timestamps.js';
+import {
+  NO_TIME,
+  NOT_FAST,
+  threatFoxSeconds,
+  threatFoxSecondsBytes,
+  toIsoUtc,
+} from '../../src/intel/timestamps.js';
 import { fixture } from './helpers.js';
 import {
   anyRow,
@@ -16,12 +22,21 @@ import {
   readCsvText,
 } from './threatfox-csv-helpers.js';
 
-/** The direct reader and the general one read `text` to the same indicators and rejections. */
-async function assertSameRead(text: string): Promise<void> {
-  const general = await readCsvText(text, false);
-  const direct = await readCsvText(text, true);
-  assert.deepEqual(direct.indicators, general.indicators);
-  assert.deepEqual(direct.rejected, general.rejected);
+/**
+ * The direct reader, the byte reader (`text` whole and cut into chunks of `chunkBytes`) and the
+ * general one read `text` to the same indicators and rejections.
+ */
+async function assertSameRead(text: string, chunkBytes = 97, maxLineLength = 1 << 20): Promise<void> {
+  const general = await readCsvText(text, 'general', { maxLineLength });
+  const reads = {
+    direct: await readCsvText(text, 'direct', { maxLineLength }),
+    bytes: await readCsvText(text, 'bytes', { maxLineLength }),
+    chunked: await readCsvText(text, 'bytes', { chunkBytes, maxLineLength }),
+  };
+  for (const [name, read] of Object.entries(reads)) {
+    assert.deepEqual(read.indicators, general.indicators, name);
+    assert.deepEqual(read.rejected, general.rejected, name);
+  }
 }
 
 test('direct CSV path: the bundled ThreatFox exports read exactly as through the general reader', async () => {
@@ -52,7 +67,7 @@ test('direct CSV path: hostile fields and lines give the same indicators, flags,
     exportRow({ ioc_value: '9.9.9.9:53' }),
     '# Number of entries: 3',
   ].join('\r\n');
-  const direct = await readCsvText(text, true);
+  const direct = await readCsvText(text, 'bytes');
   const indicators = direct.indicators as { flags: unknown[]; sources: unknown[] }[];
   assert.ok(indicators.length >= 10 && direct.rejected.length >= 30);
   assert.ok(indicators.some((i) => i.flags.length > 0 && i.sources.length > 10));
@@ -71,6 +86,76 @@ test('direct CSV path: property: arbitrary rows read as through the general read
       },
     ),
     { numRuns: 300 },
+  );
+});
+
+test('byte path: lines cut by chunks, a BOM, CRLF, long lines and non-ASCII text read as through the general reader', async () => {
+  const rows = HOSTILE.map((row, i) => exportRow({ ioc_id: String(i), ...row }));
+  const ascii = [BANNER, header(), ...rows, ...HOSTILE_LINES, exportRow({ ioc_value: '9.9.9.9:53' })];
+  const long = exportRow({ ioc_value: '5.6.7.8:80', reference: `https://x.example/${'a'.repeat(300)}` });
+  const nonAscii = exportRow({ malware_printable: 'Nanocöre', tags: 'ä,b' });
+  const cases = [
+    ascii.join('\n'),
+    `\uFEFF${ascii.join('\r\n')}\r\n`,
+    [...ascii, long, long, ...ascii.slice(2)].join('\n'),
+    // ASCII chunks first, then text from the first chunk that is not ASCII on
+    [...ascii, nonAscii, ...ascii.slice(2)].join('\n'),
+    // the last line without a line break, and one ending in a lone CR
+    `${ascii.join('\n')}\n${exportRow({ ioc_value: '7.7.7.7:77' })}`,
+    `${ascii.join('\n')}\n${exportRow({ ioc_value: '7.7.7.7:77' })}\r`,
+  ];
+  for (const text of cases)
+    for (const chunkBytes of [1, 5, 64, 257, 4096]) {
+      await assertSameRead(text, chunkBytes);
+      await assertSameRead(text, chunkBytes, 150);
+    }
+});
+
+test('byte path: rows that are not the export shape or cannot be decided from bytes are taken by the text path', async () => {
+  const text = [
+    BANNER,
+    header(),
+    exportRow({ ioc_value: 'AB'.repeat(32), ioc_type: 'sha256_hash' }),
+    exportRow({ ioc_value: 'ab'.repeat(32), ioc_type: 'sha256_hash' }),
+    exportRow({ ioc_value: 'ab'.repeat(16), ioc_type: 'sha256_hash' }),
+    exportRow({ ioc_value: 'ab'.repeat(20), ioc_type: 'sha1_hash' }),
+    exportRow({ ioc_value: 'ab'.repeat(16), ioc_type: 'md5_hash' }),
+    exportRow({
+      ioc_value: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      ioc_type: 'sha256_hash',
+    }),
+    exportRow({ ioc_value: '104.21.9.66:443' }),
+    exportRow({ ioc_value: '104.21.9.66:443', tags: 'c2', reference: 'https://r.example/1' }),
+    exportRow({ ioc_value: '1.2.3.4:443', tags: 'c2,c2' }),
+    exportRow({ ioc_value: '1.2.3.4:443', tags: 'c2' }),
+    '"2026-04-25 10:11:12", "1", "5.6.7.8:80", "ip:port", "botnet_cc", "win.x", "a, b", "X", "", "50", "False", "None", "None", "0", "abuse_ch"',
+    // the header moves columns: later rows are read by the new positions
+    header([...COLUMNS].reverse()),
+    exportRow({ ioc_value: '1.2.3.4:443', confidence_level: '100' }, [...COLUMNS].reverse()),
+    exportRow({ ioc_value: 'theponzu.com', ioc_type: 'domain' }, [...COLUMNS].reverse()),
+  ].join('\n');
+  const read = await readCsvText(text, 'bytes');
+  const indicators = read.indicators as { value: string; flags: unknown[] }[];
+  assert.ok(indicators.some((i) => i.flags.length > 0));
+  assert.ok(indicators.some((i) => i.value === 'ab'.repeat(32)));
+  await assertSameRead(text);
+});
+
+test('ThreatFox timestamps from bytes: what threatFoxSeconds makes of the same text', () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.constantFrom('2026-04-25 10:11:12', '2026-04-25 10:11:12 UTC', 'None', ''), fc.string()),
+      (text) => {
+        const padded = `"${text}"`;
+        const bytes = Buffer.from(padded, 'latin1');
+        assert.equal(
+          threatFoxSecondsBytes(bytes, 1, bytes.length - 1),
+          threatFoxSeconds(padded, 1, padded.length - 1),
+          text,
+        );
+      },
+    ),
+    { numRuns: 3000 },
   );
 });
 

@@ -59,6 +59,15 @@ test('the prefix trie agrees with a scan of every range (IPv4)', () => {
   );
 });
 
+test('an IPv4 address looked up by its number gets the flags of its text', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.ipV4(), v4NearRange), (ip) => {
+      assert.deepEqual(index.checkIPv4(parseIPv4(ip)), index.checkIp(ip), ip);
+    }),
+    { numRuns: 5000 },
+  );
+});
+
 test('the prefix trie agrees with a scan of every range (IPv6)', () => {
   fc.assert(
     fc.property(fc.oneof(fc.ipV6(), v6NearRange), (ip) => {

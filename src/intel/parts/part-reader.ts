@@ -4,7 +4,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { feedLines } from '../lines.js';
-import { ThreatFoxCsvDirectReader } from '../readers/threatfox-csv-direct.js';
+import { ThreatFoxCsvByteReader } from '../readers/threatfox-csv-bytes.js';
 import { canonicalisingSink, type RejectFn } from '../sink.js';
 import type { IndicatorStore } from '../store/indicator-store.js';
 import { fileRange } from './file-range.js';
@@ -33,7 +33,7 @@ export async function readPart(
   reject: RejectFn,
 ): Promise<PartResult> {
   const sink = canonicalisingSink(part.file, store, reject);
-  const reader = new ThreatFoxCsvDirectReader(sink, store, part.columns);
+  const reader = new ThreatFoxCsvByteReader(sink, store, part.columns);
   const lines = await feedLines(
     fileRange(part.file, part.start, part.end),
     new StringDecoder('utf8'),

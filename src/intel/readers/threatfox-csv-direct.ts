@@ -18,24 +18,24 @@ import { FORMAT, ThreatFoxCsvReader } from './threatfox-csv.js';
 import type { ReaderSink } from './types.js';
 
 // Indices into `positions` (the order of NEEDED).
-const VALUE = 0;
-const TYPE = 1;
-const THREAT = 2;
-const MALWARE_ID = 3;
-const ALIAS = 4;
-const PRINTABLE = 5;
-const FIRST_SEEN = 6;
-const LAST_SEEN = 7;
-const CONFIDENCE = 8;
-const REFERENCE = 9;
-const TAGS = 10;
-const REPORTER = 11;
+export const VALUE = 0;
+export const TYPE = 1;
+export const THREAT = 2;
+export const MALWARE_ID = 3;
+export const ALIAS = 4;
+export const PRINTABLE = 5;
+export const FIRST_SEEN = 6;
+export const LAST_SEEN = 7;
+export const CONFIDENCE = 8;
+export const REFERENCE = 9;
+export const TAGS = 10;
+export const REPORTER = 11;
 
 const IPV4 = TYPE_CODE.get('ipv4') as number;
 /** Most fields a row may have for the fast path (exports have 15). */
-const MAX_FIELDS = 64;
+export const MAX_FIELDS = 64;
 /** Distinct spellings remembered per cache before it starts over (as canonical.ts's caches do). */
-const CACHE_LIMIT = 20_000;
+export const CACHE_LIMIT = 20_000;
 
 /** Family and threat type of one spelling, and the store's attribution number per tag list. */
 interface FamilyEntry {
@@ -57,7 +57,7 @@ export class ThreatFoxCsvDirectReader extends ThreatFoxCsvReader {
 
   constructor(
     sink: ReaderSink,
-    private readonly store: IndicatorStore,
+    protected readonly store: IndicatorStore,
     columns: string[] | null = null,
   ) {
     super(sink, columns);
@@ -103,7 +103,7 @@ export class ThreatFoxCsvDirectReader extends ThreatFoxCsvReader {
   }
 
   /** Field bounds of an export-shaped row (splitExportRow's rules); the field count, or -1. */
-  private split(text: string): number {
+  protected split(text: string): number {
     const n = text.length;
     if (n < 2 || text.charCodeAt(0) !== 34 || text.charCodeAt(n - 1) !== 34) return -1;
     let start = 1;
@@ -152,7 +152,7 @@ export class ThreatFoxCsvDirectReader extends ThreatFoxCsvReader {
   }
 
   /** The store's attribution number for the row's family, threat type and tags. */
-  private attribution(text: string): number {
+  protected attribution(text: string): number {
     const p = this.positions;
     const starts = this.starts;
     const ends = this.ends;
@@ -183,7 +183,7 @@ export class ThreatFoxCsvDirectReader extends ThreatFoxCsvReader {
   }
 
   /** The store's number for (file, format, reporter). */
-  private sourceFile(text: string, start: number, end: number): number {
+  protected sourceFile(text: string, start: number, end: number): number {
     const last = this.lastReporter;
     if (last !== null && end - start === last.length && text.startsWith(last, start))
       return this.lastSourceFile;

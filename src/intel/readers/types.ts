@@ -25,6 +25,14 @@ export interface LineReader {
   end(): void;
 }
 
+/**
+ * A line reader that can also take a line as bytes, read in place (lines.ts does so for chunks
+ * of ASCII input): bytes [start, end) of `bytes`, without the line break, valid during the call.
+ */
+export interface ByteLineReader extends LineReader {
+  byteLine(bytes: Buffer, start: number, end: number, lineNumber: number): void;
+}
+
 /** A reader over a whole parsed JSON document. */
 export type JsonReader = (document: unknown, sink: ReaderSink) => void;
 

@@ -15,7 +15,7 @@ import { EMPTY } from '../canonical.js';
 import { LineSource } from '../source.js';
 import { detach } from '../strings.js';
 import { type Flag, INDICATOR_TYPES, type Indicator, type IndicatorType, type Source } from '../types.js';
-import { flagsFor } from '../warninglists/index.js';
+import { checkIPv4, flagsFor } from '../warninglists/index.js';
 import { type Attribution, AttributionTable } from './attribution-table.js';
 import { Column } from './columns.js';
 import { FlagTable } from './flag-table.js';
@@ -44,6 +44,10 @@ export class RowFields {
   valueText = '';
   valueStart = 0;
   valueEnd = 0;
+  /** Or the value is bytes [valueStart, valueEnd) of this ASCII buffer (an input chunk). */
+  valueBytes: Buffer | null = null;
+  /** An ipv4 value's address as an unsigned 32-bit number, or -1 (flagged without its text). */
+  ipv4 = -1;
   /** Or the value is entry `valueEntry` of another store's arena, whose identity hash is `hash`. */
   valueArena: StringArena | null = null;
   valueEntry = 0;
@@ -62,6 +66,8 @@ export class RowFields {
   sourceFile = 0;
   line = 0;
   referenceText = '';
+  /** Or the reference is bytes [referenceStart, referenceEnd) of this ASCII buffer. */
+  referenceBytes: Buffer | null = null;
   referenceStart = 0;
   /** NO_NUMBER when the row has no reference. */
   referenceEnd = NO_NUMBER;
@@ -103,6 +109,7 @@ function referenceText(f: RowFields): string | undefined {
   if (f.referenceArena !== null)
     return f.referenceEntry === NO_NUMBER ? undefined : f.referenceArena.get(f.referenceEntry);
   if (f.referenceEnd === NO_NUMBER) return undefined;
+  if (f.referenceBytes !== null) return f.referenceBytes.toString('utf8', f.referenceStart, f.referenceEnd);
   return detach(f.referenceText.slice(f.referenceStart, f.referenceEnd));
 }
 
@@ -274,11 +281,14 @@ export class IndicatorStore {
 
   /** add() for a row given as fields: the same identity, merge rules and stored form. Its row. */
   addRow(f: RowFields): number {
-    const { typeCode, valueText, valueStart, valueEnd, port, valueArena } = f;
+    const { typeCode, valueText, valueStart, valueEnd, port, valueArena, valueBytes } = f;
     let hash = f.hash;
     if (valueArena === null) {
+      // hashOf's FNV-1a: over bytes of ASCII text it gives the hash of the text's characters.
       let h = 0x811c9dc5 ^ typeCode;
-      for (let i = valueStart; i < valueEnd; i++) h = Math.imul(h ^ valueText.charCodeAt(i), 0x01000193);
+      if (valueBytes !== null)
+        for (let i = valueStart; i < valueEnd; i++) h = Math.imul(h ^ valueBytes[i], 0x01000193);
+      else for (let i = valueStart; i < valueEnd; i++) h = Math.imul(h ^ valueText.charCodeAt(i), 0x01000193);
       h = Math.imul(h ^ (port + 1), 0x01000193);
       hash = (h ^ (h >>> 15)) & 0x7fffffff;
     }
@@ -300,9 +310,11 @@ export class IndicatorStore {
         this.hashes.data[row] === hash &&
         this.type.data[row] === typeCode &&
         this.port.data[row] === port &&
-        (valueArena === null
-          ? this.values.equalsRange(row, valueText, valueStart, valueEnd)
-          : this.values.equalsEntry(row, valueArena, f.valueEntry))
+        (valueArena !== null
+          ? this.values.equalsEntry(row, valueArena, f.valueEntry)
+          : valueBytes !== null
+            ? this.values.equalsBytes(row, valueBytes, valueStart, valueEnd)
+            : this.values.equalsRange(row, valueText, valueStart, valueEnd))
       ) {
         this.mergeRow(row, f);
         return row;
@@ -319,8 +331,9 @@ export class IndicatorStore {
     this.hashes.data[row] = hash;
     this.type.data[row] = f.typeCode;
     this.port.data[row] = f.port;
-    if (f.valueArena === null) this.values.addRange(f.valueText, f.valueStart, f.valueEnd);
-    else this.values.addFrom(f.valueArena, f.valueEntry);
+    if (f.valueArena !== null) this.values.addFrom(f.valueArena, f.valueEntry);
+    else if (f.valueBytes !== null) this.values.addBytes(f.valueBytes, f.valueStart, f.valueEnd);
+    else this.values.addRange(f.valueText, f.valueStart, f.valueEnd);
     this.hostOf.data[row] = f.host === null ? NO_NUMBER : this.hosts.add(f.host);
     this.confidence.data[row] = f.confidence;
     this.firstSeen.setSeconds(row, f.firstSeen);
@@ -336,18 +349,23 @@ export class IndicatorStore {
           : this.references.addFrom(f.referenceArena, f.referenceEntry)
         : f.referenceEnd === NO_NUMBER
           ? NO_NUMBER
-          : this.references.addRange(f.referenceText, f.referenceStart, f.referenceEnd);
+          : f.referenceBytes !== null
+            ? this.references.addBytes(f.referenceBytes, f.referenceStart, f.referenceEnd)
+            : this.references.addRange(f.referenceText, f.referenceStart, f.referenceEnd);
     return row;
   }
 
   private flagsOfRow(f: RowFields): number {
     if (!this.flagging) return 0;
+    if (f.ipv4 >= 0) return this.flagTable.id(checkIPv4(f.ipv4));
     const value =
       f.valueArena !== null
         ? f.valueArena.get(f.valueEntry)
-        : f.valueStart === 0 && f.valueEnd === f.valueText.length
-          ? f.valueText
-          : f.valueText.slice(f.valueStart, f.valueEnd);
+        : f.valueBytes !== null
+          ? f.valueBytes.toString('utf8', f.valueStart, f.valueEnd)
+          : f.valueStart === 0 && f.valueEnd === f.valueText.length
+            ? f.valueText
+            : f.valueText.slice(f.valueStart, f.valueEnd);
     return this.flagTable.id(flagsFor({ type: INDICATOR_TYPES[f.typeCode], value, host: f.host }));
   }
 

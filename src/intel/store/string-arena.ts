@@ -93,6 +93,24 @@ export class StringArena {
   }
 
   /**
+   * Stores bytes [start, end) read as one character a byte (readers hand in ranges of an ASCII
+   * input chunk). A range with a byte above 127 is kept as its own string, decoded as UTF-8.
+   */
+  addBytes(bytes: Buffer, start: number, end: number): number {
+    const n = end - start;
+    if (n > PAGE_BYTES >> 2) return this.addOther(bytes.toString('utf8', start, end));
+    this.room(n);
+    const page = this.page;
+    const offset = this.position & OFFSET_MASK;
+    for (let i = 0; i < n; i++) {
+      const c = bytes[start + i];
+      if (c > 127) return this.addOther(bytes.toString('utf8', start, end));
+      page[offset + i] = c;
+    }
+    return this.entry(n);
+  }
+
+  /**
    * Takes over the pages of a read-only arena (one sent from another thread), so that addFrom
    * points at its bytes instead of copying them: merging a part into the store then holds each
    * byte once. Bytes of entries never added stay unused.
@@ -147,6 +165,18 @@ export class StringArena {
     const page = this.pages[first >>> PAGE_SHIFT];
     const offset = first & OFFSET_MASK;
     for (let i = 0; i < n; i++) if (page[offset + i] !== text.charCodeAt(start + i)) return false;
+    return true;
+  }
+
+  /** Whether entry `id` is the ASCII bytes [start, end) (addBytes's reading of them). */
+  equalsBytes(id: number, bytes: Buffer, start: number, end: number): boolean {
+    const first = this.starts.data[id];
+    const n = this.ends.data[id] - first;
+    if (n === 0) return (this.other.get(id) ?? '') === bytes.toString('utf8', start, end);
+    if (n !== end - start) return false;
+    const page = this.pages[first >>> PAGE_SHIFT];
+    const offset = first & OFFSET_MASK;
+    for (let i = 0; i < n; i++) if (page[offset + i] !== bytes[start + i]) return false;
     return true;
   }
 

@@ -29,6 +29,11 @@ export function checkIp(ip: string): Flag[] {
   return bundledWarninglists().checkIp(ip);
 }
 
+/** checkIp for an IPv4 address as its unsigned 32-bit number. */
+export function checkIPv4(address: number): Flag[] {
+  return bundledWarninglists().checkIPv4(address);
+}
+
 /** Flags for a domain name (case and a trailing dot are ignored); subdomains of listed zones match. */
 export function checkDomain(name: string): Flag[] {
   return bundledWarninglists().checkDomain(name);

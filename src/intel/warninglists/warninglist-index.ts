@@ -92,6 +92,17 @@ export class WarninglistIndex {
     return mostSpecificPerList(out);
   }
 
+  /**
+   * checkIp for an IPv4 address given as its unsigned 32-bit number: readers that parsed the
+   * address already skip building and re-parsing its text.
+   */
+  checkIPv4(address: number): Flag[] {
+    const out: Flag[] = [];
+    this.v4Key[0] = address;
+    this.ipv4.collect(this.v4Key, out);
+    return mostSpecificPerList(out);
+  }
+
   /** Flags for a domain name: lists naming it exactly, or naming a zone it is in (`x.duckdns.org`). */
   checkDomain(name: string): Flag[] {
     let domain = name.toLowerCase();
