@@ -16,10 +16,10 @@ function csvParse(text: string): string[] | null {
 
 // Field text as exports carry it, plus the characters that matter to a CSV splitter.
 const field = fc.stringMatching(/^[a-zA-Z0-9 .:/?=&,_\-"']{0,12}$/);
-const row = fc.array(field, { minLength: 1, maxLength: 6 }).map((fields) => ({
-  fields,
-  text: `"${fields.join('", "')}"`,
-}));
+// Rows as exports write them (`", "` between fields) and as their header does (`","`).
+const row = fc
+  .tuple(fc.array(field, { minLength: 1, maxLength: 6 }), fc.constantFrom('", "', '","'))
+  .map(([fields, separator]) => ({ fields, text: `"${fields.join(separator)}"` }));
 
 test('the fast export splitter agrees with csv-parse whenever it accepts a row', () => {
   fc.assert(
@@ -57,6 +57,8 @@ test('export rows: commas inside URLs, None, empty fields, and malformed tails',
     '',
   ]);
   assert.equal(splitExportRow('"a", "'), null);
+  assert.equal(splitExportRow('"a","'), null);
+  assert.deepEqual(splitExportRow('"first_seen_utc","ioc_id", "x"'), ['first_seen_utc', 'ioc_id', 'x']);
   assert.equal(splitExportRow('"a",  "b"'), null);
   assert.equal(splitExportRow('"a""b", "c"'), null);
   assert.deepEqual(splitRow('"a""b", "c"', 2), ['a"b', 'c']);
