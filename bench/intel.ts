@@ -6,9 +6,9 @@
  *
  * The goal is measured on readIndicatorsLazy, which materialises, flags and filters each merged
  * indicator as it is iterated (the consumer here counts them), reading the file by parts on worker
- * threads by default (one per CPU the load average leaves free); the same with two parts whatever
- * the load and on one thread (`workers: false`) is measured too, and readIndicators, which returns all of them as one Indicator[]: a million
- * indicator objects alone are ~400 MB.
+ * threads by default (one per CPU); the same with two parts whatever the machine and on one thread
+ * (`workers: false`) is measured too, and readIndicators, which returns all of them as one
+ * Indicator[]: a million indicator objects alone are ~400 MB.
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';

@@ -36,7 +36,7 @@ export interface ReadOptions extends IndicatorFilter {
   resolveInput?: (input: string) => Promise<{ name: string; text: string } | null>;
   /**
    * Large ThreatFox CSV exports are read by a worker thread per part of the file (default: one
-   * part per free CPU, for files of 16 MiB or more); the result is the same as a single-threaded
+   * part per CPU, for files of 16 MiB or more); the result is the same as a single-threaded
    * read.
    * `false` reads every file on the calling thread.
    */

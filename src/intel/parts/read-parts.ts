@@ -10,7 +10,7 @@
  * part is read again here, in order.
  */
 import { open } from 'node:fs/promises';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -24,8 +24,9 @@ export interface WorkerOptions {
   /** Smallest file read in parts, in bytes (default 16 MiB): below it a worker costs more than it saves. */
   minBytes?: number;
   /**
-   * Number of parts (default: one per CPU not already busy by the 1-minute load average, at most
-   * 8; a worker that finds no free CPU only adds the cost of splitting and merging).
+   * Number of parts (default: one per CPU, at most 8). Not fewer when other processes keep CPUs
+   * busy: the system then shares the CPUs among all runnable threads, so a read on more threads
+   * still gets more of them, and the load average (a past minute's) is no guide to the next seconds.
    */
   parts?: number;
   /** Told how each part was read (diagnostics, tests). */
@@ -64,10 +65,8 @@ export async function planFile(path: string, options: WorkerOptions | false = {}
   }
 }
 
-/** CPUs left free by other processes (the load average is 0 where the system has none). */
 function defaultParts(): number {
-  const cpus = availableParallelism();
-  return Math.min(8, cpus, Math.max(1, Math.round(cpus - loadavg()[0])));
+  return Math.min(8, availableParallelism());
 }
 
 export async function readInParts(
