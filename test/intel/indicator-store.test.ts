@@ -152,3 +152,31 @@ test('readIndicatorsLazy yields what readIndicators returns, each iteration afre
   assert.deepEqual(lazy.rejected, whole.rejected);
   assert.ok(lazy.merged >= whole.indicators.length);
 });
+
+/** An indicator whose sources are all LineSources (only such stores can be sent between threads). */
+const lineIndicator = indicator.map((i) => ({
+  ...i,
+  sources: i.sources.map((s) =>
+    s instanceof LineSource ? s : new LineSource('feed.csv', 'threatfox-csv', 7, undefined, 'abuse_ch'),
+  ),
+}));
+
+for (const taggedRows of [undefined, 30])
+  test(`a store sent as columns merges into another as its rows added one by one (tagged rows: ${taggedRows ?? 'default'})`, () => {
+    fc.assert(
+      fc.property(fc.array(lineIndicator, { maxLength: 60 }), fc.nat(60), (indicators, cut) => {
+        const expected = new IndicatorStore(true);
+        for (const i of indicators) expected.add({ ...i, sources: [...i.sources] });
+        const first = new IndicatorStore(true, taggedRows);
+        const later = new IndicatorStore(true);
+        indicators.forEach((i, k) => {
+          (k < cut ? first : later).add({ ...i, sources: [...i.sources] });
+        });
+        // structuredClone: the columns as another thread receives them
+        first.mergeColumns(structuredClone(later.toColumns().columns), 0);
+        assert.equal(first.size, expected.size);
+        assert.deepEqual(plain([...first]), plain([...expected]));
+      }),
+      { numRuns: 300 },
+    );
+  });

@@ -54,6 +54,9 @@ export class RowFields {
   hash = 0;
   port = NO_NUMBER;
   host: string | null = null;
+  /** Or the host is entry `hostEntry` of another store's arena (NO_NUMBER: none). */
+  hostArena: StringArena | null = null;
+  hostEntry = NO_NUMBER;
   confidence = NO_NUMBER;
   /** Seconds since 1970, or negative for none. */
   firstSeen = NO_NUMBER;
@@ -74,6 +77,24 @@ export class RowFields {
   /** Or the reference is entry `referenceEntry` of another store's arena (NO_NUMBER: none). */
   referenceArena: StringArena | null = null;
   referenceEntry = NO_NUMBER;
+}
+
+/** A part's columns as received by mergeColumns, and its numbers as translated to the store's. */
+interface ReceivedPart {
+  c: StoreColumns;
+  lineOffset: number;
+  values: StringArena;
+  hosts: StringArena;
+  references: StringArena;
+  firstSeen: TimeColumn;
+  lastSeen: TimeColumn;
+  validUntil: TimeColumn;
+  attributionIds: Int32Array;
+  sourceFileIds: Int32Array;
+  flagSetIds: Int32Array;
+  moreSources: Map<number, LineSourceFields[]>;
+  /** 1 for the rows `moreSources` has (a Map lookup per row costs more than the flag). */
+  hasMoreSources: Uint8Array;
 }
 
 /** A LineSource as plain data: file, format, line, reference, reporter. */
@@ -334,7 +355,14 @@ export class IndicatorStore {
     if (f.valueArena !== null) this.values.addFrom(f.valueArena, f.valueEntry);
     else if (f.valueBytes !== null) this.values.addBytes(f.valueBytes, f.valueStart, f.valueEnd);
     else this.values.addRange(f.valueText, f.valueStart, f.valueEnd);
-    this.hostOf.data[row] = f.host === null ? NO_NUMBER : this.hosts.add(f.host);
+    this.hostOf.data[row] =
+      f.hostArena !== null
+        ? f.hostEntry === NO_NUMBER
+          ? NO_NUMBER
+          : this.hosts.addFrom(f.hostArena, f.hostEntry)
+        : f.host === null
+          ? NO_NUMBER
+          : this.hosts.add(f.host);
     this.confidence.data[row] = f.confidence;
     this.firstSeen.setSeconds(row, f.firstSeen);
     this.lastSeen.setSeconds(row, f.lastSeen);
@@ -460,68 +488,219 @@ export class IndicatorStore {
    * Merges the rows of a store read from a later part of the input (sent by toColumns), in their
    * order, as if they had been added here one by one: `lineOffset` is the number of lines before
    * that part, so its line numbers become line numbers of the whole input. Returns the sent
-   * buffers the store did not take over (its value and reference pages it did).
+   * buffers the store did not take over (its value, host and reference pages it did).
    */
   mergeColumns(c: StoreColumns, lineOffset: number): ArrayBuffer[] {
-    const values = StringArena.fromColumns(c.values);
-    const hosts = StringArena.fromColumns(c.hosts);
-    const references = StringArena.fromColumns(c.references);
-    const firstSeen = TimeColumn.fromColumns(c.firstSeen);
-    const lastSeen = TimeColumn.fromColumns(c.lastSeen);
-    const validUntil = TimeColumn.fromColumns(c.validUntil);
-    // A part has a handful of attributions and source files: each is numbered here once.
-    const attributionIds = new Int32Array(c.attributions.length).fill(NO_NUMBER);
-    const sourceFileIds = new Int32Array(c.sourceFiles.length).fill(NO_NUMBER);
-    const flagSetIds = new Int32Array(c.flagSets.length).fill(NO_NUMBER);
-    const moreSources = new Map(c.moreSources);
+    const part = this.receive(c, lineOffset);
+    if (this.count + c.count < this.taggedRows) this.mergePart(part);
+    else this.mergePartByRow(part);
+    const kept = new Set<ArrayBufferLike>(
+      [...c.values.pages, ...c.hosts.pages, ...c.references.pages].map((p) => p.buffer),
+    );
+    return this.toColumnsBuffers(c).filter((buffer) => !kept.has(buffer));
+  }
+
+  /** A sent part, its arenas' pages taken over (nothing is copied, nothing held twice). */
+  private receive(c: StoreColumns, lineOffset: number): ReceivedPart {
+    const part: ReceivedPart = {
+      c,
+      lineOffset,
+      values: StringArena.fromColumns(c.values),
+      hosts: StringArena.fromColumns(c.hosts),
+      references: StringArena.fromColumns(c.references),
+      firstSeen: TimeColumn.fromColumns(c.firstSeen),
+      lastSeen: TimeColumn.fromColumns(c.lastSeen),
+      validUntil: TimeColumn.fromColumns(c.validUntil),
+      attributionIds: new Int32Array(c.attributions.length).fill(NO_NUMBER),
+      sourceFileIds: new Int32Array(c.sourceFiles.length).fill(NO_NUMBER),
+      flagSetIds: new Int32Array(c.flagSets.length).fill(NO_NUMBER),
+      moreSources: new Map(c.moreSources),
+      hasMoreSources: new Uint8Array(c.count),
+    };
+    for (const [r] of c.moreSources) part.hasMoreSources[r] = 1;
+    this.values.adopt(part.values);
+    this.hosts.adopt(part.hosts);
+    this.references.adopt(part.references);
+    return part;
+  }
+
+  // A part has a handful of attributions, source files and flag sets: each is numbered here once.
+  private attributionOfPart(part: ReceivedPart, a: number): number {
+    if (part.attributionIds[a] === NO_NUMBER)
+      part.attributionIds[a] = this.attributions.id(ownLists(part.c.attributions[a]));
+    return part.attributionIds[a];
+  }
+
+  private sourceFileOfPart(part: ReceivedPart, file: number): number {
+    if (part.sourceFileIds[file] === NO_NUMBER)
+      part.sourceFileIds[file] = this.sourceFileId(part.c.sourceFiles[file]);
+    return part.sourceFileIds[file];
+  }
+
+  private flagSetOfPart(part: ReceivedPart, flags: number): number {
+    if (part.flagSetIds[flags] === NO_NUMBER)
+      part.flagSetIds[flags] = this.flagTable.id(part.c.flagSets[flags]);
+    return part.flagSetIds[flags];
+  }
+
+  /** Row `r` of a part as RowFields (value, host and reference as entries of its arenas). */
+  private partRow(part: ReceivedPart, r: number, f: RowFields): RowFields {
+    const c = part.c;
+    f.valueArena = part.values;
+    f.referenceArena = part.references;
+    f.hostArena = part.hosts;
+    f.typeCode = c.type[r];
+    f.valueEntry = r;
+    f.hash = c.hashes[r];
+    f.port = c.port[r];
+    f.hostEntry = c.hostOf[r];
+    f.confidence = c.confidence[r];
+    f.firstSeen = part.firstSeen.secondsOf(r);
+    f.lastSeen = part.lastSeen.secondsOf(r);
+    f.attribution = this.attributionOfPart(part, c.attribution[r]);
+    f.sourceFile = this.sourceFileOfPart(part, c.sourceFile[r]);
+    f.flagSet = this.flagSetOfPart(part, c.flagSet[r]);
+    f.line = c.sourceLine[r] + part.lineOffset;
+    f.referenceEntry = c.referenceOf[r];
+    return f;
+  }
+
+  /** What the part's row `r` adds to `row` besides its fields: times kept as text, valid-until, sources. */
+  private foldPartExtras(part: ReceivedPart, r: number, row: number): void {
+    // Times outside the encoding (kept as text) and valid-until fold in as add() folds them.
+    const firstText = part.firstSeen.textOf(r);
+    if (firstText !== null) this.firstSeen.fold(row, firstText, false);
+    const lastText = part.lastSeen.textOf(r);
+    if (lastText !== null) this.lastSeen.fold(row, lastText, true);
+    const valid = part.validUntil.get(r);
+    if (valid !== null) this.validUntil.fold(row, valid, true);
+    const more = part.hasMoreSources[r] === 0 ? undefined : part.moreSources.get(r);
+    if (more !== undefined) {
+      const lineOffset = part.lineOffset;
+      const sources = more.map(
+        ([file, format, line, reference, reporter]) =>
+          new LineSource(file, format, line + lineOffset, reference ?? undefined, reporter ?? undefined),
+      );
+      const existing = this.moreSources.get(row);
+      if (existing) existing.push(...sources);
+      else this.moreSources.set(row, sources);
+    }
+  }
+
+  /** The part's rows one by one through addRow (a store past the rows its table tags). */
+  private mergePartByRow(part: ReceivedPart): void {
     const f = new RowFields();
-    f.valueArena = values;
-    f.referenceArena = references;
-    // The part's bytes become the store's own: nothing is copied, nothing held twice.
-    this.values.adopt(values);
-    this.references.adopt(references);
+    for (let r = 0; r < part.c.count; r++) {
+      const row = this.addRow(this.partRow(part, r, f));
+      this.foldPartExtras(part, r, row);
+    }
+  }
+
+  /**
+   * The part's rows in two passes, with the result of addRow one by one. The rows of a part are
+   * distinct identities (its own store merged them), so each either merges into a row this store
+   * had before or is new; the first pass finds which (a probe of the identity table each, merging
+   * the former and giving the latter their row numbers, slots and hashes), the second appends
+   * the new rows' other columns in tight loops. Numbers of attributions, sources and flag sets
+   * may be handed out in another order than addRow's, which no indicator shows.
+   */
+  private mergePart(part: ReceivedPart): void {
+    const c = part.c;
+    const before = this.count;
+    // Room for every row of the part (unused room is nearly free: typed arrays are zeroed lazily);
+    // the new rows' hashes are written in the first pass, so that the table can grow as in addRow.
+    for (const column of this.rowColumns) column.reserve(before + c.count);
+    this.capacity = this.hashes.data.length;
+    const values = part.values;
+    const fresh = new Int32Array(c.count);
+    let added = 0;
+    const f = new RowFields();
+    let slots = this.slots;
+    let mask = slots.length - 1;
+    const tagMask = this.tagMask;
     for (let r = 0; r < c.count; r++) {
-      f.typeCode = c.type[r];
-      f.valueEntry = r;
-      f.hash = c.hashes[r];
-      f.port = c.port[r];
-      f.host = c.hostOf[r] === NO_NUMBER ? null : hosts.get(c.hostOf[r]);
-      f.confidence = c.confidence[r];
-      f.firstSeen = firstSeen.secondsOf(r);
-      f.lastSeen = lastSeen.secondsOf(r);
-      const a = c.attribution[r];
-      if (attributionIds[a] === NO_NUMBER)
-        attributionIds[a] = this.attributions.id(ownLists(c.attributions[a]));
-      f.attribution = attributionIds[a];
-      const file = c.sourceFile[r];
-      if (sourceFileIds[file] === NO_NUMBER) sourceFileIds[file] = this.sourceFileId(c.sourceFiles[file]);
-      f.sourceFile = sourceFileIds[file];
-      const flags = c.flagSet[r];
-      if (flagSetIds[flags] === NO_NUMBER) flagSetIds[flags] = this.flagTable.id(c.flagSets[flags]);
-      f.flagSet = flagSetIds[flags];
-      f.line = c.sourceLine[r] + lineOffset;
-      f.referenceEntry = c.referenceOf[r];
-      const row = this.addRow(f);
-      // Times outside the encoding (kept as text) and valid-until fold in as add() folds them.
-      const firstText = firstSeen.textOf(r);
-      if (firstText !== null) this.firstSeen.fold(row, firstText, false);
-      const lastText = lastSeen.textOf(r);
-      if (lastText !== null) this.lastSeen.fold(row, lastText, true);
-      const valid = validUntil.get(r);
-      if (valid !== null) this.validUntil.fold(row, valid, true);
-      const more = moreSources.get(r);
-      if (more !== undefined) {
-        const sources = more.map(
-          ([file, format, line, reference, reporter]) =>
-            new LineSource(file, format, line + lineOffset, reference ?? undefined, reporter ?? undefined),
-        );
-        const existing = this.moreSources.get(row);
-        if (existing) existing.push(...sources);
-        else this.moreSources.set(row, sources);
+      const hash = c.hashes[r];
+      const tag = hash & tagMask;
+      for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+        const entry = slots[slot];
+        if (entry === 0) {
+          slots[slot] = tag | (before + added + 1);
+          this.hashes.data[before + added] = hash;
+          fresh[added++] = r;
+          this.count++;
+          if (this.count * 2 > slots.length) {
+            this.grow();
+            slots = this.slots;
+            mask = slots.length - 1;
+          }
+          break;
+        }
+        if ((entry & tagMask) !== tag) continue;
+        const row = (entry & ~tagMask) - 1;
+        // A row new in this pass is another identity of the part: no match.
+        if (row >= before) continue;
+        if (
+          this.hashes.data[row] === hash &&
+          this.type.data[row] === c.type[r] &&
+          this.port.data[row] === c.port[r] &&
+          this.values.equalsEntry(row, values, r)
+        ) {
+          this.mergeRow(row, this.partRow(part, r, f));
+          this.foldPartExtras(part, r, row);
+          break;
+        }
       }
     }
-    const kept = new Set<ArrayBufferLike>([...c.values.pages, ...c.references.pages].map((p) => p.buffer));
-    return this.toColumnsBuffers(c).filter((buffer) => !kept.has(buffer));
+    this.appendPartRows(part, fresh, added, before);
+  }
+
+  /** The second pass of mergePart: rows `fresh[0, added)` of the part become rows `before`, … */
+  private appendPartRows(part: ReceivedPart, fresh: Int32Array, added: number, before: number): void {
+    const c = part.c;
+    const type = this.type.data;
+    const port = this.port.data;
+    const confidence = this.confidence.data;
+    for (let k = 0; k < added; k++) {
+      const r = fresh[k];
+      type[before + k] = c.type[r];
+      port[before + k] = c.port[r];
+      confidence[before + k] = c.confidence[r];
+    }
+    // Every number of the part translated up front (a handful), so the loop only indexes.
+    for (let a = 0; a < c.attributions.length; a++) this.attributionOfPart(part, a);
+    for (let file = 0; file < c.sourceFiles.length; file++) this.sourceFileOfPart(part, file);
+    for (let flags = 0; flags < c.flagSets.length; flags++) this.flagSetOfPart(part, flags);
+    const { attributionIds, sourceFileIds, flagSetIds, lineOffset } = part;
+    const attribution = this.attribution.data;
+    const sourceFile = this.sourceFile.data;
+    const sourceLine = this.sourceLine.data;
+    const flagSet = this.flagSet.data;
+    for (let k = 0; k < added; k++) {
+      const r = fresh[k];
+      attribution[before + k] = attributionIds[c.attribution[r]];
+      sourceFile[before + k] = sourceFileIds[c.sourceFile[r]];
+      sourceLine[before + k] = c.sourceLine[r] + lineOffset;
+      flagSet[before + k] = flagSetIds[c.flagSet[r]];
+    }
+    const hostOf = this.hostOf.data;
+    const referenceOf = this.referenceOf.data;
+    this.values.reserve(before + added);
+    for (let k = 0; k < added; k++) {
+      const r = fresh[k];
+      // Row i's value is entry i of the values arena: entries are added in row order.
+      this.values.addFrom(part.values, r);
+      const host = c.hostOf[r];
+      hostOf[before + k] = host === NO_NUMBER ? NO_NUMBER : this.hosts.addFrom(part.hosts, host);
+      const reference = c.referenceOf[r];
+      referenceOf[before + k] =
+        reference === NO_NUMBER ? NO_NUMBER : this.references.addFrom(part.references, reference);
+    }
+    for (let k = 0; k < added; k++) {
+      const r = fresh[k];
+      this.firstSeen.setSeconds(before + k, part.firstSeen.secondsOf(r));
+      this.lastSeen.setSeconds(before + k, part.lastSeen.secondsOf(r));
+      this.foldPartExtras(part, r, before + k);
+    }
   }
 
   /**

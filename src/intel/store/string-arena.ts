@@ -118,17 +118,32 @@ export class StringArena {
   adopt(from: StringArena): void {
     if (this.adopted.has(from)) return;
     this.adopted.set(from, this.pages.length);
+    this.lastFrom = null;
     for (const page of from.pages) this.pages.push(page);
     // The page being filled stays the current one; the next new page comes after these.
   }
+
+  /** Makes room for `entries` entries in all (their bounds; the bytes take pages as they come). */
+  reserve(entries: number): void {
+    this.starts.reserve(entries);
+    this.ends.reserve(entries);
+  }
+
+  // The arena addFrom last took entries from, and its first page here (-1: not adopted).
+  private lastFrom: StringArena | null = null;
+  private lastBase = -1;
 
   /** Stores entry `id` of another arena (without copying if its pages were adopted). */
   addFrom(from: StringArena, id: number): number {
     const start = from.starts.data[id];
     const n = from.ends.data[id] - start;
     if (n === 0 && from.other.has(id)) return this.addOther(from.other.get(id) as string);
-    const base = this.adopted.get(from);
-    if (base !== undefined) {
+    if (from !== this.lastFrom) {
+      this.lastFrom = from;
+      this.lastBase = this.adopted.get(from) ?? -1;
+    }
+    const base = this.lastBase;
+    if (base >= 0) {
       const entry = this.count++;
       this.starts.ensure(entry);
       this.ends.ensure(entry);
