@@ -17,6 +17,7 @@
 import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import { parse as parseDomain } from 'tldts';
+import { isPlainDomain } from './domain-shape.js';
 import { detach, intern } from './strings.js';
 import { toIsoUtc } from './timestamps.js';
 import type { Indicator, IndicatorCandidate, IndicatorType } from './types.js';
@@ -125,6 +126,10 @@ function decimalPort(raw: string): number {
 const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
 
 export function canonicalDomain(raw: string): Canonical<string> {
+  if (isPlainDomain(raw)) {
+    const problem = publicSuffixProblem(raw);
+    return problem === null ? ok(detach(raw)) : fail(problem);
+  }
   let text = raw.trim();
   if (text.endsWith('.')) text = text.slice(0, -1);
   if (text === '') return fail('empty domain');
@@ -138,11 +143,21 @@ export function canonicalDomain(raw: string): Canonical<string> {
     if (!LABEL.test(label)) return fail(`'${raw}' has an invalid label '${label}'`);
   }
   if (/^\d+$/.test(labels[labels.length - 1])) return fail(`'${raw}' looks like an IP address, not a domain`);
-  const info = parseDomain(ascii, { extractHostname: false, validateHostname: false, detectIp: false });
-  if (!info.isIcann) return fail(`'.${info.publicSuffix}' is not a public top-level domain`);
-  if (info.domain === null) return fail(`'${ascii}' is a public suffix, not a registrable domain`);
+  const problem = publicSuffixProblem(ascii);
+  if (problem !== null) return fail(problem);
   ascii = detach(ascii);
   return ok(ascii);
+}
+
+/**
+ * Why a lowercase ASCII name with valid labels is not a registrable domain (its suffix is not an
+ * ICANN public suffix, or it is one itself), or null when it is one.
+ */
+export function publicSuffixProblem(ascii: string): string | null {
+  const info = parseDomain(ascii, { extractHostname: false, validateHostname: false, detectIp: false });
+  if (!info.isIcann) return `'.${info.publicSuffix}' is not a public top-level domain`;
+  if (info.domain === null) return `'${ascii}' is a public suffix, not a registrable domain`;
+  return null;
 }
 
 const HEX = /^[0-9a-fA-F]+$/;
@@ -192,7 +207,12 @@ export function canonicalUrl(raw: string): Canonical<CanonicalUrl> {
   if (rawHost === '') return fail(`URL '${raw}' has no host`);
   let host: string;
   let hostForm: string;
-  const ip = canonicalIp(rawHost);
+  // A host without a colon is an IP address only as a canonical dotted quad (no whitespace can
+  // be in it): others need not build canonicalIp's reason for not being one.
+  const ip =
+    rawHost.indexOf(':') < 0 && checkIPv4(rawHost) !== IPV4_OK
+      ? fail('not an IP address')
+      : canonicalIp(rawHost);
   if (ip.ok) {
     host = ip.value.value;
     hostForm = ip.value.type === 'ipv6' ? `[${host}]` : host;

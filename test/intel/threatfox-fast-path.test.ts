@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { canonicalDomain } from '../../src/intel/canonical.js';
+import { isPlainDomain, isPlainDomainBytes } from '../../src/intel/domain-shape.js';
 import { isoToSeconds } from '../../src/intel/store/columns.js';
 import {
   NO_TIME,
@@ -126,6 +128,37 @@ test('byte path: rows that are not the export shape or cannot be decided from by
     }),
     exportRow({ ioc_value: '104.21.9.66:443' }),
     exportRow({ ioc_value: '104.21.9.66:443', tags: 'c2', reference: 'https://r.example/1' }),
+    ...[
+      'https://evil.co.uk/x',
+      'http://x.com',
+      'http://x.com?q=1',
+      'http://x.com#f',
+      'http://co.uk/a',
+      'http://X.com/a',
+      'HTTP://x.com/a',
+      'http://x.com:8080/a',
+      'http://x.com:80/a',
+      'http://u@x.com/a',
+      'http://x.com/a\tb',
+      'http://1.2.3.4/a',
+      'http://a.duckdns.org/x',
+      'http://a-.com/x',
+      'http://a.b.invalid/x',
+      'ftp://x.com/a',
+      'https://x.com/gate.php?id=1,2',
+    ].map((url, i) => exportRow({ ioc_value: url, ioc_type: 'url', ioc_id: String(i) })),
+    ...[
+      'a.duckdns.org',
+      'x.co.uk',
+      'co.uk',
+      'a_b.com',
+      'a.123',
+      '1.2.3.4',
+      'x.com.',
+      'X.com',
+      'a..com',
+      'x.local',
+    ].map((domain, i) => exportRow({ ioc_value: domain, ioc_type: 'domain', ioc_id: String(i) })),
     exportRow({ ioc_value: '1.2.3.4:443', tags: 'c2,c2' }),
     exportRow({ ioc_value: '1.2.3.4:443', tags: 'c2' }),
     '"2026-04-25 10:11:12", "1", "5.6.7.8:80", "ip:port", "botnet_cc", "win.x", "a, b", "X", "", "50", "False", "None", "None", "0", "abuse_ch"',
@@ -183,4 +216,30 @@ test('ThreatFox timestamps to seconds: what toIsoUtc and the store make of the t
     }),
     { numRuns: 5000 },
   );
+});
+
+test('plain domain names: canonicalDomain reads them as its general path does', () => {
+  const name = fc.stringMatching(/^[a-zA-Z0-9_.\-ü]{0,24}$/);
+  const suffix = fc.constantFrom(
+    '',
+    '.com',
+    '.co.uk',
+    '.duckdns.org',
+    '.invalid',
+    '.123',
+    '.local',
+    '.it.com',
+  );
+  fc.assert(
+    fc.property(name, suffix, (head, tail) => {
+      const text = head + tail;
+      const bytes = Buffer.from(`"${text}"`, 'utf8');
+      assert.equal(isPlainDomainBytes(bytes, 1, bytes.length - 1), isPlainDomain(text), text);
+      if (!isPlainDomain(text)) return;
+      // A trailing dot sends the same name down the general path.
+      assert.deepEqual(canonicalDomain(text), canonicalDomain(`${text}.`), text);
+    }),
+    { numRuns: 5000 },
+  );
+  assert.ok(isPlainDomain('x.duckdns.org') && !isPlainDomain('X.com') && !isPlainDomain('a.123'));
 });

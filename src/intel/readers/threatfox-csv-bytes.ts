@@ -10,7 +10,8 @@
  * reader in turn: every row ends up stored exactly as the general reader would store it.
  */
 import { bytesEqual, isNullBytes, latin1 } from '../bytes.js';
-import { canonicalValue } from '../canonical.js';
+import { canonicalValue, publicSuffixProblem } from '../canonical.js';
+import { isPlainDomainBytes } from '../domain-shape.js';
 import { NO_NUMBER, RowFields, TYPE_CODE } from '../store/indicator-store.js';
 import { NO_TIME, NOT_FAST, threatFoxSecondsBytes } from '../timestamps.js';
 import type { IndicatorType } from '../types.js';
@@ -35,6 +36,8 @@ import {
 import type { ByteLineReader } from './types.js';
 
 const IPV4 = TYPE_CODE.get('ipv4') as number;
+const DOMAIN = TYPE_CODE.get('domain') as number;
+const URL_CODE = TYPE_CODE.get('url') as number;
 /** Hash type words of the export, the store's type code and the hex digits they take. */
 const HASH_TYPES: [word: string, code: number, length: number][] = [
   ['sha256_hash', TYPE_CODE.get('sha256') as number, 64],
@@ -136,6 +139,30 @@ export class ThreatFoxCsvByteReader extends ThreatFoxCsvDirectReader implements 
         row.valueBytes = b;
         row.valueStart = start;
         row.valueEnd = end;
+        return true;
+      }
+    }
+    if (bytesEqual(b, typeStart, typeEnd, 'domain') && isPlainDomainBytes(b, start, end)) {
+      // Already canonical if its suffix is public; if not, the text path rejects it.
+      const name = latin1(b, start, end);
+      if (publicSuffixProblem(name) !== null) return false;
+      row.typeCode = DOMAIN;
+      row.valueBytes = null;
+      row.valueText = name;
+      row.valueStart = 0;
+      row.valueEnd = name.length;
+      return true;
+    }
+    if (bytesEqual(b, typeStart, typeEnd, 'url')) {
+      const hostEnd = plainUrlHostEnd(b, start, end);
+      if (hostEnd >= 0) {
+        const host = latin1(b, start + (b[start + 4] === 115 /* s */ ? 8 : 7), hostEnd);
+        if (publicSuffixProblem(host) !== null) return false;
+        row.typeCode = URL_CODE;
+        row.valueBytes = b;
+        row.valueStart = start;
+        row.valueEnd = end;
+        row.host = host;
         return true;
       }
     }
@@ -249,6 +276,28 @@ export function splitBytes(
     at = quote + 4;
   }
   return -1;
+}
+
+/**
+ * Where the host of an `http://` or `https://` URL ends, if canonicalUrl would give the URL back
+ * as it is once its host's suffix is public: lowercase scheme, a host that is a plain domain
+ * (isPlainDomainBytes: no user, port or brackets), then a non-empty path, query or fragment of
+ * printable ASCII. Otherwise -1.
+ */
+function plainUrlHostEnd(b: Uint8Array, start: number, end: number): number {
+  if (!(b[start] === 104 && b[start + 1] === 116 && b[start + 2] === 116 && b[start + 3] === 112)) return -1; // http
+  let at = start + 4;
+  if (b[at] === 115 /* s */) at++;
+  if (!(b[at] === 58 && b[at + 1] === 47 && b[at + 2] === 47)) return -1; // ://
+  const hostStart = at + 3;
+  let hostEnd = hostStart;
+  for (; hostEnd < end; hostEnd++) {
+    const c = b[hostEnd];
+    if (c === 47 || c === 63 || c === 35 /* / ? # */) break;
+  }
+  if (hostEnd >= end || !isPlainDomainBytes(b, hostStart, hostEnd)) return -1;
+  for (let i = hostEnd; i < end; i++) if (b[i] < 0x21 || b[i] > 0x7e) return -1;
+  return hostEnd;
 }
 
 function isLowerHex(b: Uint8Array, start: number, end: number): boolean {
