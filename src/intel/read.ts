@@ -157,7 +157,10 @@ class ReadSession {
     return canonicalisingSink(file, this.merger, this.reject);
   }
 
-  /** Reads a file by parts on worker threads if it is a large ThreatFox CSV export; else false. */
+  /**
+   * Reads a file by parts (on worker threads, unless the options say none) if it is a large
+   * ThreatFox CSV export; else false.
+   */
   async readFileInParts(path: string): Promise<boolean> {
     const plan = await planFile(path, this.options.workers);
     if (plan === null) return false;

@@ -116,6 +116,15 @@ test('read in parts: rejection limits, long lines and CRLF as in one read', asyn
   assertSame(single, split);
 });
 
+test('read as one part: a large export read here with its room reserved, as a stream read reads it', async () => {
+  const { single, split, seen } = await readBoth(exportText(2000), 'one-part.csv', 1);
+  assert.deepEqual(
+    seen.map((p) => p.by),
+    ['this thread'],
+  );
+  assertSame(single, split);
+});
+
 test('read in parts: a file below the size threshold is read on this thread', async () => {
   const path = join(dir, 'small.csv');
   writeFileSync(path, exportText(50));

@@ -33,7 +33,7 @@ const SCAN_BYTES = 1 << 16;
 export const FIRST_PART_WEIGHT = 1.12;
 
 export async function planParts(handle: FileHandle, size: number, parts: number): Promise<PartPlan | null> {
-  if (parts < 2) return null;
+  if (parts < 1) return null;
   const head = Buffer.allocUnsafe(Math.min(size, HEAD_BYTES));
   const { bytesRead } = await handle.read(head, 0, head.length, 0);
   const bytes = head.subarray(0, bytesRead);
@@ -55,7 +55,7 @@ export async function planParts(handle: FileHandle, size: number, parts: number)
   let lines = 0;
   for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) lines++;
   const bytesPerLine = bytesRead / Math.max(1, lines);
-  return starts.length < 2 ? null : { starts, columns, size, bytesPerLine };
+  return { starts, columns, size, bytesPerLine };
 }
 
 /** The columns after the first header line among the complete lines of `text`, or null. */

@@ -50,15 +50,19 @@ interface WorkerOutput extends PartResult {
   store: StoreColumns;
 }
 
-/** The parts of `path` if it is worth reading in parts, else null. */
+/**
+ * The parts of `path` if it is a large export, else null. Without workers (`false`, or one part)
+ * a large export is one part read here: its size still reserves the store's room up front, where
+ * a read of the file as a stream would grow every column by doubling.
+ */
 export async function planFile(path: string, options: WorkerOptions | false = {}): Promise<PartPlan | null> {
-  if (options === false) return null;
-  const parts = options.parts ?? defaultParts();
-  if (parts < 2) return null;
+  const parts = options === false ? 1 : (options.parts ?? defaultParts());
+  if (parts < 1) return null;
+  const minBytes = (options === false ? undefined : options.minBytes) ?? DEFAULT_MIN_BYTES;
   const handle = await open(path, 'r');
   try {
     const stat = await handle.stat();
-    if (!stat.isFile() || stat.size < (options.minBytes ?? DEFAULT_MIN_BYTES)) return null;
+    if (!stat.isFile() || stat.size < minBytes) return null;
     return await planParts(handle, stat.size, parts);
   } finally {
     await handle.close();
