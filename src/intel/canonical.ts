@@ -149,12 +149,15 @@ export function canonicalDomain(raw: string): Canonical<string> {
   return ok(ascii);
 }
 
+/** tldts options for a name already checked: only its suffix is looked up. */
+const SUFFIX_ONLY = { extractHostname: false, validateHostname: false, detectIp: false } as const;
+
 /**
  * Why a lowercase ASCII name with valid labels is not a registrable domain (its suffix is not an
  * ICANN public suffix, or it is one itself), or null when it is one.
  */
 export function publicSuffixProblem(ascii: string): string | null {
-  const info = parseDomain(ascii, { extractHostname: false, validateHostname: false, detectIp: false });
+  const info = parseDomain(ascii, SUFFIX_ONLY);
   if (!info.isIcann) return `'.${info.publicSuffix}' is not a public top-level domain`;
   if (info.domain === null) return `'${ascii}' is a public suffix, not a registrable domain`;
   return null;

@@ -30,7 +30,8 @@ export class ByteRangeCache {
 
   /** The number stored for (bytes[aStart, aEnd), bytes[bStart, bEnd)), or -1. */
   get(bytes: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
-    const h = Math.imul(sample(bytes, aStart, aEnd), 0x01000193) ^ sample(bytes, bStart, bEnd);
+    // 30 bits: a small integer key, which a Map hashes without boxing it.
+    const h = (Math.imul(sample(bytes, aStart, aEnd), 0x01000193) ^ sample(bytes, bStart, bEnd)) & 0x3fffffff;
     this.lastHash = h;
     for (let e: Entry | null = this.buckets.get(h) ?? null; e !== null; e = e.next)
       if (sameKey(e, bytes, aStart, aEnd, bStart, bEnd)) return e.value;

@@ -789,8 +789,29 @@ export class IndicatorStore {
   }
 
   /** Every row as an Indicator, in the order first seen; each call builds fresh objects. */
-  *[Symbol.iterator](): IterableIterator<Indicator> {
-    for (let row = 0; row < this.count; row++) yield this.materialise(row);
+  [Symbol.iterator](): IterableIterator<Indicator> {
+    return new RowIterator(this);
+  }
+}
+
+/**
+ * The store's rows materialised in order: a plain iterator, which costs less a step than a
+ * generator's suspend and resume (a million steps per read).
+ */
+class RowIterator implements IterableIterator<Indicator> {
+  private row = 0;
+
+  constructor(private readonly store: IndicatorStore) {}
+
+  next(): IteratorResult<Indicator> {
+    const row = this.row;
+    if (row >= this.store.size) return { done: true, value: undefined };
+    this.row = row + 1;
+    return { done: false, value: this.store.materialise(row) };
+  }
+
+  [Symbol.iterator](): IterableIterator<Indicator> {
+    return this;
   }
 }
 

@@ -30,7 +30,7 @@ export function checkIp(ip: string): Flag[] {
 }
 
 /** checkIp for an IPv4 address as its unsigned 32-bit number. */
-export function checkIPv4(address: number): Flag[] {
+export function checkIPv4(address: number): readonly Flag[] {
   return bundledWarninglists().checkIPv4(address);
 }
 

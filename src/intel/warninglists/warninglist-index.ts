@@ -28,6 +28,7 @@ export class WarninglistIndex {
   // Scratch key buffers: lookups are synchronous, so one pair serves every call.
   private readonly v4Key = new Uint32Array(1);
   private readonly v6Key = new Uint32Array(4);
+  private readonly v4Hits: Flag[] = [];
 
   constructor(lists: readonly Warninglist[]) {
     const names = new Set<string>();
@@ -94,13 +95,15 @@ export class WarninglistIndex {
 
   /**
    * checkIp for an IPv4 address given as its unsigned 32-bit number: readers that parsed the
-   * address already skip building and re-parsing its text.
+   * address already skip building and re-parsing its text. Most addresses are on no list; they
+   * all get one shared, frozen empty list instead of a new one each.
    */
-  checkIPv4(address: number): Flag[] {
-    const out: Flag[] = [];
+  checkIPv4(address: number): readonly Flag[] {
+    const out = this.v4Hits;
+    out.length = 0;
     this.v4Key[0] = address;
     this.ipv4.collect(this.v4Key, out);
-    return mostSpecificPerList(out);
+    return out.length === 0 ? NO_FLAGS : mostSpecificPerList([...out]);
   }
 
   /** Flags for a domain name: lists naming it exactly, or naming a zone it is in (`x.duckdns.org`). */
@@ -156,6 +159,8 @@ export class WarninglistIndex {
     return this.checkDomain(host);
   }
 }
+
+const NO_FLAGS: readonly Flag[] = Object.freeze([]);
 
 function pushTo(map: Map<string, Flag[]>, key: string, flag: Flag): void {
   const existing = map.get(key);
