@@ -100,7 +100,12 @@ export async function readInParts(
     });
   });
   try {
-    target.store.reserve(target.store.size + rows(plan.size));
+    // Every column sized for the whole file, the identity table for the first part: a table
+    // sized for the whole file while this thread reads half of it makes each probe miss the
+    // cache more often (measured: the first part read ~0.15 s slower on 1M rows); it grows
+    // once when the other parts are merged.
+    const size = target.store.size;
+    target.store.reserve(size + rows(plan.size), size + rows((starts[1] ?? plan.size) - starts[0]));
     const first = part(0, null, 0);
     let { columns, lines } = await readPart(first, target.store, target.reject);
     options.onPart?.({ start: first.start, end: first.end, by: 'this thread' });

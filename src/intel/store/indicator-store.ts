@@ -704,19 +704,21 @@ export class IndicatorStore {
   }
 
   /**
-   * Makes room for `rows` rows in all, when the caller can estimate them (a file's size): no
+   * Makes room for `rows` rows in all (the identity table for `tableRows` of them, when fewer
+   * come first), when the caller can estimate them (a file's size): no
    * column then grows by doubling, which copies it and briefly holds both copies. Typed arrays
    * are zero-filled lazily by the system, so room that stays unused costs little memory.
    */
-  reserve(rows: number): void {
+  reserve(rows: number, tableRows = rows): void {
     for (const column of this.rowColumns) column.reserve(rows);
     this.capacity = this.hashes.data.length;
     this.firstSeen.reserve(rows);
     this.lastSeen.reserve(rows);
     // Sized for the estimate at two thirds full (the estimate is high; add() still grows the
     // table past half full): a table twice as large would be resident, every slot touched.
+    // `tableRows` when fewer rows come first (the part a thread reads before merging others).
     let slots = this.slots.length;
-    while (rows * 1.5 > slots) slots *= 2;
+    while (tableRows * 1.5 > slots) slots *= 2;
     if (slots > this.slots.length) this.grow(slots);
   }
 
