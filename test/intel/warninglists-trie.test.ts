@@ -6,6 +6,7 @@ import type { Flag } from '../../src/intel/types.js';
 import { loadWarninglists, WarninglistIndex } from '../../src/intel/warninglists/index.js';
 import { parseCidrWords, parseIPv4, parseIPv6Words } from '../../src/intel/warninglists/ip-address.js';
 import { NaiveIpScanner } from '../../src/intel/warninglists/naive-scan.js';
+import { PrefixTrie } from '../../src/intel/warninglists/prefix-trie.js';
 import { entryValue } from '../../src/intel/warninglists/schema.js';
 
 const lists = loadWarninglists();
@@ -160,4 +161,36 @@ test('the fast IPv4 parser reads dotted quads as ipaddr.js does and rejects the 
   ]) {
     assert.equal(parseIPv4(bad), -1, bad);
   }
+});
+
+test('prefix trie: ranges shorter than, at and past the first byte are all found, shortest first', () => {
+  const trie = new PrefixTrie<string>(32);
+  const ranges: [string, number][] = [
+    ['0.0.0.0', 0],
+    ['64.0.0.0', 2],
+    ['96.0.0.0', 4],
+    ['100.0.0.0', 8],
+    ['100.64.0.0', 10],
+    ['100.64.1.0', 24],
+    ['101.0.0.0', 8],
+  ];
+  for (const [address, length] of ranges) trie.insert([parseIPv4(address)], length, `${address}/${length}`);
+  const lookup = (address: string) => {
+    const out: string[] = [];
+    trie.collect([parseIPv4(address)], out);
+    return out;
+  };
+  assert.deepEqual(lookup('100.64.1.7'), [
+    '0.0.0.0/0',
+    '64.0.0.0/2',
+    '96.0.0.0/4',
+    '100.0.0.0/8',
+    '100.64.0.0/10',
+    '100.64.1.0/24',
+  ]);
+  assert.deepEqual(lookup('101.1.1.1'), ['0.0.0.0/0', '64.0.0.0/2', '96.0.0.0/4', '101.0.0.0/8']);
+  assert.deepEqual(lookup('200.1.1.1'), ['0.0.0.0/0']);
+  // an insert after lookups is seen by the next lookup
+  trie.insert([parseIPv4('200.0.0.0')], 6, '200.0.0.0/6');
+  assert.deepEqual(lookup('200.1.1.1'), ['0.0.0.0/0', '200.0.0.0/6']);
 });

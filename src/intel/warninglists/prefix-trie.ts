@@ -7,6 +7,14 @@ export class PrefixTrie<T> {
   private readonly zero: number[] = [-1];
   private readonly one: number[] = [-1];
   private readonly values: (T[] | undefined)[] = [undefined];
+  /**
+   * Where the walk of each first byte of an address leads: the node at depth 8 (-1 if the walk
+   * ends sooner) and the values on the way, in order. A lookup starts there instead of walking
+   * the first eight levels, the ones every lookup shares. Built on the first lookup after an
+   * insert.
+   */
+  private jumpNode: Int32Array | null = null;
+  private jumpValues: (T[] | null)[] = [];
 
   constructor(readonly width: 32 | 128) {}
 
@@ -15,6 +23,7 @@ export class PrefixTrie<T> {
   }
 
   insert(words: ArrayLike<number>, prefixLength: number, value: T): void {
+    this.jumpNode = null;
     let node = 0;
     for (let i = 0; i < prefixLength; i++) {
       const branch = bitAt(words, i) === 1 ? this.one : this.zero;
@@ -35,14 +44,37 @@ export class PrefixTrie<T> {
 
   /** Appends to `out` every value whose range contains the address, shortest prefix first. */
   collect(words: ArrayLike<number>, out: T[]): void {
-    let node = 0;
-    for (let i = 0; ; i++) {
+    const jumpNode = this.jumpNode ?? this.buildJump();
+    const first = words[0] >>> 24;
+    const before = this.jumpValues[first];
+    if (before !== null) for (const value of before) out.push(value);
+    let node = jumpNode[first];
+    if (node === -1) return;
+    for (let i = 8; ; i++) {
       const here = this.values[node];
       if (here !== undefined) for (const value of here) out.push(value);
       if (i === this.width) return;
       node = bitAt(words, i) === 1 ? this.one[node] : this.zero[node];
       if (node === -1) return;
     }
+  }
+
+  private buildJump(): Int32Array {
+    const nodes = new Int32Array(256);
+    this.jumpValues = [];
+    for (let first = 0; first < 256; first++) {
+      const on: T[] = [];
+      let node = 0;
+      for (let i = 0; i < 8 && node !== -1; i++) {
+        const here = this.values[node];
+        if (here !== undefined) on.push(...here);
+        node = ((first >>> (7 - i)) & 1) === 1 ? this.one[node] : this.zero[node];
+      }
+      nodes[first] = node;
+      this.jumpValues.push(on.length > 0 ? on : null);
+    }
+    this.jumpNode = nodes;
+    return nodes;
   }
 }
 
