@@ -104,10 +104,11 @@ const SECONDS_PER_DAY = 86_400;
  * few days, Date#toISOString is slow at a million calls, and an ISO string made of these two
  * shared pieces costs one small cons cell instead of a tree of template parts.
  */
-// By day number (encoded instants span 1970–2106, under 50,000 days): an array index is cheaper
-// than a Map lookup at a million calls (allocated whole, so it is not a sparse dictionary).
+// By day number (encoded instants span 1970–2106, under 50,000 days) and by second of the day:
+// an array index is cheaper than a Map lookup at a million calls (each array allocated whole,
+// so it is not a sparse dictionary, as one filled at scattered indices from empty becomes).
 const dayPrefixes = new Array<string | undefined>(50_000);
-const timesOfDay: string[] = [];
+const timesOfDay = new Array<string | undefined>(SECONDS_PER_DAY);
 
 /** Inverse of isoToSeconds for an encoded instant. */
 export function secondsToIso(seconds: number): string {
