@@ -109,6 +109,8 @@ export async function readInParts(
     const first = part(0, null, 0);
     let { columns, lines } = await readPart(first, target.store, target.reject);
     options.onPart?.({ start: first.start, end: first.end, by: 'this thread' });
+    // While the workers finish: room for their rows, so the merges do not make it.
+    if (workers.length > 0) target.store.prepare(rows(plan.size - starts[1]));
     for (let k = 1; k < starts.length; k++) {
       const input = part(k, columns, lines);
       const output = await workers[k - 1].output;

@@ -722,6 +722,19 @@ export class IndicatorStore {
     if (slots > this.slots.length) this.grow(slots);
   }
 
+  /**
+   * Readies room for about `rows` more rows while the caller would otherwise wait (for a worker
+   * to finish its part): the identity table grown to hold them (rehashing the rows so far now,
+   * not during the merge) and the columns' pages for them written once, so that the system maps
+   * fresh memory now rather than while the rows are appended (~10 µs a page on some machines).
+   */
+  prepare(rows: number): void {
+    const total = this.count + rows;
+    this.reserve(total);
+    this.values.reserve(total);
+    for (const column of this.rowColumns) column.data.fill(0, this.count, total);
+  }
+
   /** Keeps the table at most half full, and its entries able to hold the next row number. */
   private afterAppend(): void {
     if (this.count * 2 > this.slots.length) this.grow();
