@@ -786,21 +786,22 @@ export class IndicatorStore {
     return id === 0 ? EMPTY : [...this.flagTable.get(id)];
   }
 
+  /**
+   * A row's sources as a list of its own. Built as a literal of its final length: a list grown
+   * from empty by push takes room for 17 entries, a million times over.
+   */
   private sourcesOf(row: number): Source[] {
-    const out: Source[] = [];
     const file = this.sourceFile.data[row];
+    let first: Source | undefined;
     if (file !== NO_NUMBER) {
       const { file: name, format, reporter } = this.sourceFiles[file];
       const ref = this.referenceOf.data[row];
       const reference = ref === NO_NUMBER ? undefined : this.references.get(ref);
-      out.push(new LineSource(name, format, this.sourceLine.data[row], reference, reporter));
-    } else {
-      const source = this.objectSources.get(row);
-      if (source !== undefined) out.push(source);
-    }
+      first = new LineSource(name, format, this.sourceLine.data[row], reference, reporter);
+    } else first = this.objectSources.get(row);
     const more = this.moreSources.get(row);
-    if (more) out.push(...more);
-    return out;
+    if (more === undefined) return first === undefined ? [] : [first];
+    return first === undefined ? [...more] : [first, ...more];
   }
 
   /** Every row as an Indicator, in the order first seen; each call builds fresh objects. */
