@@ -14,10 +14,10 @@ import {
 } from '../hunts/conditions.js';
 import { isHuntKind } from '../hunts/exclusions.js';
 import type { ConditionOperator } from '../hunts/types.js';
+import { yamlPackage } from '../packages/yaml.js';
 import { LOGICAL_FIELDS } from '../schemas/fields.js';
 import { tableSchemas } from '../schemas/tables.js';
 import { join, type YamlSource } from './yaml.js';
-import { yamlPackage } from './yaml-package.js';
 
 const OPERATOR_HINT = ` (allowed operators: ${CONDITION_OPERATORS.join(', ')})`;
 const COMBINATORS = ['all', 'any', 'not'] as const;

@@ -8,10 +8,10 @@ import { isAbsolute, join, relative } from 'node:path';
 import type { Node } from 'yaml';
 import { type ConditionTemplate, resolveTemplate, type ValueLists } from '../hunts/conditions.js';
 import type { Exclusion } from '../hunts/types.js';
+import { yamlPackage } from '../packages/yaml.js';
 import { checkValue, parseExclusion } from './condition.js';
 import { addListUsage, type ListUsage, shippedListUsage } from './lists.js';
 import { join as joinPath, YamlSource } from './yaml.js';
-import { yamlPackage } from './yaml-package.js';
 
 export const CONFIG_FILE_NAME = 'huntforge.yaml';
 export const CONFIG_KEYS = ['exclusions', 'lists', 'threatfox', 'lookback'] as const;

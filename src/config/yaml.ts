@@ -4,7 +4,7 @@
  * and all problems of a file are collected before failing.
  */
 import type { Node, YAMLMap } from 'yaml';
-import { yamlPackage } from './yaml-package.js';
+import { yamlPackage } from '../packages/yaml.js';
 
 export interface Problem {
   file: string;

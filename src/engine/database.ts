@@ -3,16 +3,12 @@
  * connection per HuntDatabase; every session runs in UTC so naive timestamps mean UTC everywhere.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { UserFacingError } from '../cli/command.js';
+import { duckdb } from '../packages/duckdb.js';
 import { duckdbResourceError, resolveSettings } from './engine-settings.js';
-
-// Required, not imported: Node imports a CommonJS package into an ES module by first scanning each
-// of its files for their exports, which costs ~100 ms of every run for DuckDB's bindings.
-const duckdb: typeof import('@duckdb/node-api') = createRequire(import.meta.url)('@duckdb/node-api');
 
 export interface OpenDatabaseOptions {
   /** A database file to create or reopen (`--db`); in memory when absent. */

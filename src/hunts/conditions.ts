@@ -3,7 +3,7 @@
  * a condition is simplified when some of its fields cannot be evaluated there, and how it reads in
  * a report. KQL and SQL compile the same simplified tree, so the rules live here once.
  */
-import ipaddr from 'ipaddr.js';
+import { ipaddr } from '../packages/ipaddr.js';
 import { LOGICAL_FIELDS, type LogicalField, TABLE_FIELDS } from '../schemas/fields.js';
 import { type KqlType, tableSchema } from '../schemas/tables.js';
 import type { Condition, ConditionOperator } from './types.js';

@@ -15,8 +15,8 @@
  * - E-mail addresses are lowercased as a whole (mail systems treat them case-insensitively).
  */
 import { domainToASCII } from 'node:url';
-import ipaddr from 'ipaddr.js';
-import { parse as parseDomain } from 'tldts';
+import { ipaddr } from '../packages/ipaddr.js';
+import { tldts } from '../packages/tldts.js';
 import { isPlainDomain } from './domain-shape.js';
 import { detach, intern } from './strings.js';
 import { toIsoUtc } from './timestamps.js';
@@ -157,7 +157,7 @@ const SUFFIX_ONLY = { extractHostname: false, validateHostname: false, detectIp:
  * ICANN public suffix, or it is one itself), or null when it is one.
  */
 export function publicSuffixProblem(ascii: string): string | null {
-  const info = parseDomain(ascii, SUFFIX_ONLY);
+  const info = tldts.parse(ascii, SUFFIX_ONLY);
   if (!info.isIcann) return `'.${info.publicSuffix}' is not a public top-level domain`;
   if (info.domain === null) return `'${ascii}' is a public suffix, not a registrable domain`;
   return null;

@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, sep } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, type Node, parseDocument, type Scalar } from 'yaml';
+import type { Node, Scalar } from 'yaml';
+import { yamlPackage } from '../packages/yaml.js';
 import type { Column } from '../schemas/tables.js';
 import {
   type KqlPlatform,
@@ -256,14 +257,14 @@ export function extractQueries(
     const problem = jsonProblem(text);
     if (problem) return { queries: [], problems: [problem] };
   }
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  const doc = yamlPackage().parseDocument(text, { uniqueKeys: false, prettyErrors: false });
   const problems = doc.errors.map((e) => ({ offset: e.pos[0], message: e.message.split('\n')[0] }));
   if (problems.length > 0) return { queries: [], problems };
   const queries: ExtractedQuery[] = [];
   if (kind === 'yaml') {
-    if (isMap(doc.contents)) {
-      const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'query');
-      if (pair && isScalar(pair.value) && typeof pair.value.value === 'string')
+    if (yamlPackage().isMap(doc.contents)) {
+      const pair = doc.contents.items.find((p) => yamlPackage().isScalar(p.key) && p.key.value === 'query');
+      if (pair && yamlPackage().isScalar(pair.value) && typeof pair.value.value === 'string')
         queries.push(scalarQuery(text, pair.value as Scalar<string>, 'query'));
     }
   } else {
@@ -295,16 +296,16 @@ function collectArmQueries(
   parentKey: string | undefined,
   out: ExtractedQuery[],
 ): void {
-  if (isMap(node)) {
+  if (yamlPackage().isMap(node)) {
     for (const pair of node.items) {
-      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      if (!yamlPackage().isPair(pair) || !yamlPackage().isScalar(pair.key)) continue;
       const key = String(pair.key.value);
       const childPath = path ? `${path}.${key}` : key;
       const value = pair.value as Node | null;
       if (
         key === 'query' &&
         parentKey === 'properties' &&
-        isScalar(value) &&
+        yamlPackage().isScalar(value) &&
         typeof value.value === 'string' &&
         !isArmExpression(value.value)
       ) {
@@ -313,7 +314,7 @@ function collectArmQueries(
         collectArmQueries(text, value, childPath, key, out);
       }
     }
-  } else if (isSeq(node)) {
+  } else if (yamlPackage().isSeq(node)) {
     node.items.forEach((item, i) => {
       collectArmQueries(text, item as Node, `${path}[${i}]`, undefined, out);
     });

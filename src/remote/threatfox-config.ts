@@ -1,7 +1,7 @@
 /** Where the ThreatFox Auth-Key comes from: THREATFOX_AUTH_KEY, else `threatfox.authKey` in huntforge.yaml. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { yamlPackage } from '../config/yaml-package.js';
+import { yamlPackage } from '../packages/yaml.js';
 
 export function resolveThreatFoxAuthKey(
   env: NodeJS.ProcessEnv = process.env,

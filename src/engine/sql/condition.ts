@@ -4,7 +4,7 @@
  * regex`), cidr for IPv4 and IPv6 without the inet extension. Every value goes through sqlString;
  * every leaf is null-safe, so a missing value never turns `NOT (...)` into "drop the row".
  */
-import ipaddr from 'ipaddr.js';
+
 import {
   type ConditionBackend,
   type ConditionLeaf,
@@ -14,6 +14,7 @@ import {
   type SkippedField,
 } from '../../hunts/conditions.js';
 import type { Condition } from '../../hunts/types.js';
+import { ipaddr } from '../../packages/ipaddr.js';
 import { sqlIdentifier, sqlString } from './literal.js';
 
 export { sqlIdentifier, sqlString } from './literal.js';

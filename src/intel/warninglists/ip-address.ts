@@ -3,7 +3,7 @@
  * Both parsers are hand-rolled (ipaddr.js handles only the rare leftovers) because they run once per
  * indicator on million-row feeds.
  */
-import ipaddr from 'ipaddr.js';
+import { ipaddr } from '../../packages/ipaddr.js';
 
 const DIGITS_AND_DOTS = /^[0-9.]+$/;
 

@@ -2,12 +2,13 @@
  * Reference IP matcher that tests every range of every `cidr` list in turn. Far too slow for feeds;
  * it exists as the oracle for the prefix-trie property test and the benchmark baseline.
  */
-import ipaddr from 'ipaddr.js';
+import type { IPv4, IPv6 } from 'ipaddr.js';
+import { ipaddr } from '../../packages/ipaddr.js';
 import type { Flag } from '../types.js';
 import { entryReason, entryValue, type Warninglist } from './schema.js';
 
 interface Range {
-  network: ipaddr.IPv4 | ipaddr.IPv6;
+  network: IPv4 | IPv6;
   prefixLength: number;
   flag: Flag;
 }
@@ -35,8 +36,8 @@ export class NaiveIpScanner {
     if (!ipaddr.isValid(ip)) return [];
     const address = ipaddr.parse(ip);
     const candidates = [address];
-    if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
-      candidates.push((address as ipaddr.IPv6).toIPv4Address());
+    if (address.kind() === 'ipv6' && (address as IPv6).isIPv4MappedAddress()) {
+      candidates.push((address as IPv6).toIPv4Address());
     }
     const best = new Map<string, Range>();
     for (const candidate of candidates) {

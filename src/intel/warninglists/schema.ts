@@ -2,7 +2,7 @@
  * The shape of a bundled warninglist file (`data/warninglists/*.json`) and its validator. Hand-written
  * rather than JSON Schema so the runtime needs no schema library; the data tests run it over every file.
  */
-import ipaddr from 'ipaddr.js';
+import { ipaddr } from '../../packages/ipaddr.js';
 import type { FlagCategory } from '../types.js';
 
 export const WARNINGLIST_CATEGORIES: readonly FlagCategory[] = [

@@ -2,7 +2,7 @@
  * IPv6 helpers: an address in SQL as its 32 hex digits (zero compression expanded, an embedded
  * IPv4 tail converted), and constant ranges resolved while translating with ipaddr.js.
  */
-import ipaddr from 'ipaddr.js';
+import { ipaddr } from '../../packages/ipaddr.js';
 import { ipv4NumberSql } from './ipv4.js';
 import { quoteString } from './sql.js';
 

@@ -3,7 +3,7 @@
  * …), `regex` is case-sensitive (`matches regex`, RE2), `cidr` uses ipv4_/ipv6_is_in_range. Every
  * value goes through kqlString; a field the table lacks is dropped with a note, never widening.
  */
-import ipaddr from 'ipaddr.js';
+
 import {
   type ConditionBackend,
   type ConditionLeaf,
@@ -14,6 +14,7 @@ import {
 } from '../../hunts/conditions.js';
 import { exclusionApplies } from '../../hunts/exclusions.js';
 import type { Condition, Exclusion, Hunt, HuntKind } from '../../hunts/types.js';
+import { ipaddr } from '../../packages/ipaddr.js';
 import { kqlDynamicStrings, kqlIdentifier, kqlString } from './literal.js';
 
 const NUMERIC_TYPES = new Set(['int', 'long', 'real', 'decimal']);

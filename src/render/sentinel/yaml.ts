@@ -1,15 +1,16 @@
 /** Hunting-query and analytics-rule YAML in the Azure-Sentinel repository layout. */
-import { Document, Scalar } from 'yaml';
+import type { Scalar } from 'yaml';
+import { yamlPackage } from '../../packages/yaml.js';
 import type { AnalyticsRule, HuntingQuery } from './rule.js';
 
 function blockScalar(text: string): Scalar {
-  const scalar = new Scalar(text);
-  scalar.type = Scalar.BLOCK_LITERAL;
+  const scalar = new (yamlPackage().Scalar)(text);
+  scalar.type = yamlPackage().Scalar.BLOCK_LITERAL;
   return scalar;
 }
 
 function toYaml(fields: Record<string, unknown>): string {
-  const doc = new Document(fields);
+  const doc = new (yamlPackage().Document)(fields);
   return doc.toString({ lineWidth: 0 });
 }
 
