@@ -171,6 +171,7 @@ async function compiled(): Promise<string> {
     }
   };
   walk('src/intel');
+  walk('src/packages');
   for (const source of sources) {
     const out = join(root, source.replace(/\.ts$/, '.js'));
     mkdirSync(dirname(out), { recursive: true });
