@@ -47,6 +47,8 @@ export interface HuntDatabase {
   query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
   /** Runs a statement and returns the number of rows it changed. */
   run(sql: string, params?: QueryParams): Promise<number>;
+  /** Another connection to the same database, for a query that runs beside this one's; close it after. */
+  sibling(): Promise<Pick<HuntDatabase, 'query' | 'path' | 'tempDirectory'> & { close(): void }>;
   /** Names of the log tables, views over files (lazy ingestion) included, huntforge's bookkeeping left out. */
   tableNames(): Promise<string[]>;
   close(): void;
@@ -100,6 +102,22 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<H
       } catch (err) {
         throw exhausted(err, statementActivity(sql, path));
       }
+    },
+    async sibling() {
+      const other = await instance.connect();
+      return {
+        path,
+        tempDirectory,
+        async query<T>(sql: string, params?: QueryParams): Promise<T[]> {
+          try {
+            const reader = await other.runAndReadAll(sql, params);
+            return toJsonRows(reader.columnNames(), reader.columnTypes(), reader.getRowObjectsJS()) as T[];
+          } catch (err) {
+            throw exhausted(err, statementActivity(sql, path));
+          }
+        },
+        close: () => other.closeSync(),
+      };
     },
     async tableNames(): Promise<string[]> {
       const reader = await connection.runAndReadAll(

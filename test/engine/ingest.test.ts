@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -531,6 +531,32 @@ describe('JSON keys sniffed from records of different shapes', () => {
           ['Last', 'BIGINT'],
         ],
       );
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('several JSON files', () => {
+  test('keys sniffed side by side land with their own files', async () => {
+    const dir = join(work, 'side-by-side');
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < 5; i++)
+      writeFileSync(
+        join(dir, `Side${i}_CL.jsonl`),
+        `${JSON.stringify({ TimeGenerated: '2026-04-25T10:00:00Z', [`Only${i}`]: i, Shared: `s${i}` })}\n`,
+      );
+    const db = await openDatabase();
+    try {
+      const report = await ingestLogs(db, [dir]);
+      assert.equal(report.files.length, 5);
+      for (let i = 0; i < 5; i++) {
+        assert.deepEqual(await db.query(`SELECT "Only${i}" AS only, Shared FROM "Side${i}_CL"`), [
+          { only: i, Shared: `s${i}` },
+        ]);
+        const columns = Object.keys(await columnTypes(db, `Side${i}_CL`));
+        assert.deepEqual(columns, ['TimeGenerated', `Only${i}`, 'Shared']);
+      }
     } finally {
       db.close();
     }

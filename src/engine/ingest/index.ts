@@ -10,6 +10,7 @@ import { discoverFiles } from './discover.js';
 import { createViews, ingestFile } from './ingest-file.js';
 import { findIngested, recordIngested } from './ledger.js';
 import type { LoadPlan } from './load.js';
+import { sniffJsonFiles } from './readers.js';
 import type { TargetTable } from './target-table.js';
 import type { IngestedFile, IngestOptions, IngestReport } from './types.js';
 
@@ -41,6 +42,7 @@ export async function ingestLogs(
     throw new UserFacingError(`${unusable[0].message}${more}`);
   }
 
+  await sniffJsonFiles(db, files);
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
   let bytesDone = 0;
   const progress = (filesDone: number, extraBytes = 0) =>

@@ -4,6 +4,7 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -40,7 +41,11 @@ function structureType(structure: unknown): string {
  * The keys of the file's first records and their types. Sniffed from the raw objects rather than by
  * read_json itself, whose detection gives up on the whole file when one line is not an object.
  */
-async function sniffJsonKeys(db: HuntDatabase, path: string, format: string): Promise<ColumnDef[]> {
+async function sniffJsonKeys(
+  db: Pick<HuntDatabase, 'query'>,
+  path: string,
+  format: string,
+): Promise<ColumnDef[]> {
   // a one-shot hunt reads each file twice (host names for its row tests, then the rows): sniff once
   const info = await stat(path);
   const key = `${path}\0${format}\0${info.size}\0${info.mtimeMs}`;
@@ -63,10 +68,43 @@ const MAX_JSON_RECORD_BYTES = 16 * 1024 * 1024;
 /** How many of a file's first records its keys are sniffed from (as many as DuckDB's own detection). */
 const SNIFFED_RECORDS = 20480;
 
+/**
+ * Sniffs the keys of JSON files side by side before ingestion reads them one after the other: a
+ * sniff is mostly DuckDB's first read of a file, which one connection does one at a time. One
+ * connection per core, each taking every n-th file; a file that fails is left for ingestion to
+ * sniff again and report.
+ */
+export async function sniffJsonFiles(db: HuntDatabase, files: ClassifiedFile[]): Promise<void> {
+  const json = files.filter((f) => (f.format === 'json' || f.format === 'jsonl') && f.size > 0);
+  const lanes = Math.min(json.length, availableParallelism());
+  if (lanes < 2) return;
+  await Promise.all(
+    Array.from({ length: lanes }, async (_, lane) => {
+      const connection = await db.sibling();
+      try {
+        for (let i = lane; i < json.length; i += lanes) {
+          const file = json[i];
+          await sniffJsonKeys(
+            connection,
+            file.path,
+            file.format === 'json' ? 'array' : 'newline_delimited',
+          ).catch(() => undefined);
+        }
+      } finally {
+        connection.close();
+      }
+    }),
+  );
+}
+
 /** Sniffed keys by file path, format, size and modification time: a changed file is sniffed again. */
 const sniffedKeys = new Map<string, ColumnDef[]>();
 
-async function sniffFirstRecords(db: HuntDatabase, path: string, format: string): Promise<ColumnDef[]> {
+async function sniffFirstRecords(
+  db: Pick<HuntDatabase, 'query'>,
+  path: string,
+  format: string,
+): Promise<ColumnDef[]> {
   const records =
     `SELECT json, row_number() OVER () AS n FROM (SELECT json FROM read_json_objects(${quoteLiteral(path)}, ` +
     `format='${format}', ignore_errors=true, maximum_object_size=${MAX_JSON_RECORD_BYTES}) LIMIT ${SNIFFED_RECORDS})`;
