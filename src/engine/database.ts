@@ -79,6 +79,14 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<H
     );
   }
   const connection = await instance.connect();
+  async function queryOn<T>(on: DuckDBConnection, sql: string, params?: QueryParams): Promise<T[]> {
+    try {
+      const reader = await on.runAndReadAll(sql, params);
+      return toJsonRows(reader.columnNames(), reader.columnTypes(), reader.getRowObjectsJS()) as T[];
+    } catch (err) {
+      throw exhausted(err, statementActivity(sql, path));
+    }
+  }
   // TIMESTAMPTZ ↔ TIMESTAMP conversions and naive timestamps mean UTC, whatever the machine's zone
   await connection.run("SET TimeZone = 'UTC'");
   let closed = false;
@@ -87,14 +95,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<H
     path,
     tempDirectory,
     connection,
-    async query<T>(sql: string, params?: QueryParams): Promise<T[]> {
-      try {
-        const reader = await connection.runAndReadAll(sql, params);
-        return toJsonRows(reader.columnNames(), reader.columnTypes(), reader.getRowObjectsJS()) as T[];
-      } catch (err) {
-        throw exhausted(err, statementActivity(sql, path));
-      }
-    },
+    query: (sql, params) => queryOn(connection, sql, params),
     async run(sql: string, params?: QueryParams): Promise<number> {
       try {
         const result = await connection.run(sql, params);
@@ -105,17 +106,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<H
     },
     async sibling() {
       const other = await instance.connect();
+      await other.run("SET TimeZone = 'UTC'");
       return {
         path,
         tempDirectory,
-        async query<T>(sql: string, params?: QueryParams): Promise<T[]> {
-          try {
-            const reader = await other.runAndReadAll(sql, params);
-            return toJsonRows(reader.columnNames(), reader.columnTypes(), reader.getRowObjectsJS()) as T[];
-          } catch (err) {
-            throw exhausted(err, statementActivity(sql, path));
-          }
-        },
+        query: (sql, params) => queryOn(other, sql, params),
         close: () => other.closeSync(),
       };
     },
