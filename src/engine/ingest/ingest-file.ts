@@ -134,7 +134,7 @@ async function readAndLoad(
       if (plan) lazyPlans.set(table.name, [...(lazyPlans.get(table.name) ?? []), plan]);
       for (const w of plan?.warnings ?? []) warnings.push(`${file.path}: ${w}`);
       entry.lazy = true;
-      entry.columns = plan?.targetNames ?? [];
+      entry.columns = plan?.columns ?? [];
       return;
     }
 
@@ -264,7 +264,7 @@ export async function createViews(
       columns
         .map((c) => {
           const name = quoteIdent(c.name);
-          return plan.targets.includes(name)
+          return plan.columns.includes(c.name)
             ? `CAST(${name} AS ${c.type}) AS ${name}`
             : `NULL::${c.type} AS ${name}`;
         })

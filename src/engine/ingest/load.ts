@@ -76,10 +76,8 @@ export function newColumnType(source: SourceColumn, target: string): string {
 
 /** The SELECT that reads a file's rows in their table's shape, and the columns it fills. */
 export interface LoadPlan {
-  /** Quoted target column names, in SELECT order. */
-  targets: string[];
-  /** The same columns, unquoted: the table columns this file fills. */
-  targetNames: string[];
+  /** The table columns this file fills, in SELECT order (unquoted). */
+  columns: string[];
   select: string;
   warnings: string[];
 }
@@ -101,8 +99,7 @@ export async function planLoad(
     const dropped = source.columns.filter((c) => !mapped.some((m) => m.source === c)).map((c) => c.name);
     warnings.push(`columns ${dropped.join(', ')} duplicate other columns of ${table.name} and were left out`);
   }
-  const targets: string[] = [];
-  const targetNames: string[] = [];
+  const columns: string[] = [];
   const exprs: string[] = [];
   for (const { source: col, target } of mapped) {
     // adds the column, or widens an extra column an earlier file gave another type; bundled types stay
@@ -111,19 +108,18 @@ export async function planLoad(
       existing && col.type === 'NULL'
         ? existing
         : await table.ensureColumn(target, newColumnType(col, target));
-    targets.push(quoteIdent(column.name));
-    targetNames.push(column.name);
+    columns.push(column.name);
     exprs.push(
       `${convertExpr(`src.${quoteIdent(col.name)}`, col.type, column.type)} AS ${quoteIdent(column.name)}`,
     );
   }
-  if (targets.length === 0) return undefined;
+  if (columns.length === 0) return undefined;
 
   const inWindow: string[] = [];
   // TimeGenerated bounds the window; a Defender export with only Timestamp is bounded by that
   const time = ['TimeGenerated', 'Timestamp']
     .map((name) => table.column(name))
-    .find((c) => c && targets.includes(quoteIdent(c.name)));
+    .find((c) => c && columns.includes(c.name));
   if ((window.since || window.until) && !time) {
     warnings.push(`--since/--until not applied to ${table.name}: the file has no TimeGenerated or Timestamp`);
   } else if (time) {
@@ -149,13 +145,12 @@ export async function planLoad(
     where = ` WHERE (${inWindow.join(' AND ')})${keepEmpty}`;
   }
   // the columns a filter reads that this file lacks, as the NULLs they will be in the table
-  const absent = (filter?.columns ?? []).filter((c) => !targets.includes(quoteIdent(c.name)));
+  const absent = (filter?.columns ?? []).filter((c) => !columns.includes(c.name));
   const fill = absent.map((c) => `, NULL::${c.type} AS ${quoteIdent(c.name)}`).join('');
   const converted = `SELECT ${exprs.join(', ')}${fill}${unreadable} FROM (${source.sql}) AS src`;
   return {
-    targets,
-    targetNames,
-    select: `SELECT ${targets.join(', ')} FROM (${converted}) AS e${where}`,
+    columns,
+    select: `SELECT ${columns.map(quoteIdent).join(', ')} FROM (${converted}) AS e${where}`,
     warnings,
   };
 }
@@ -170,7 +165,7 @@ export async function loadInto(
   const plan = await planLoad(table, source, window);
   if (!plan) return { rows: 0, emptyRows: 0, warnings: [] };
   const inserted = await run(
-    `INSERT INTO ${quoteIdent(table.name)} (${plan.targets.join(', ')}) ${plan.select}`,
+    `INSERT INTO ${quoteIdent(table.name)} (${plan.columns.map(quoteIdent).join(', ')}) ${plan.select}`,
   );
   let emptyRows = 0;
   if (source.emptyRowsAreMalformed) {
