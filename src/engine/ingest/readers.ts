@@ -41,21 +41,27 @@ function structureType(structure: unknown): string {
  * The keys of the file's first records and their types. Sniffed from the raw objects rather than by
  * read_json itself, whose detection gives up on the whole file when one line is not an object.
  */
-async function sniffJsonKeys(
-  db: Pick<HuntDatabase, 'query'>,
-  path: string,
-  format: string,
-): Promise<ColumnDef[]> {
+async function sniffJsonKeys(db: Pick<HuntDatabase, 'query'>, file: ClassifiedFile): Promise<ColumnDef[]> {
   // a one-shot hunt reads each file twice (host names for its row tests, then the rows): sniff once
-  const info = await stat(path);
-  const key = `${path}\0${format}\0${info.size}\0${info.mtimeMs}`;
+  const key = await sniffKey(file);
   let keys = sniffedKeys.get(key);
   if (!keys) {
-    keys = await sniffFirstRecords(db, path, format);
+    keys = await sniffFirstRecords(db, file.path, jsonFormat(file));
     if (sniffedKeys.size >= 4096) sniffedKeys.clear();
     sniffedKeys.set(key, keys);
   }
   return keys;
+}
+
+/** The sniffed-keys cache key: path, format, size and modification time (a changed file is sniffed again). */
+async function sniffKey(file: ClassifiedFile): Promise<string> {
+  const info = await stat(file.path);
+  return `${file.path}\0${jsonFormat(file)}\0${info.size}\0${info.mtimeMs}`;
+}
+
+/** read_json's format for a JSON file: an array (a Log Analytics export) or one record a line. */
+function jsonFormat(file: ClassifiedFile): 'array' | 'newline_delimited' {
+  return file.format === 'json' ? 'array' : 'newline_delimited';
 }
 
 /**
@@ -75,21 +81,23 @@ const SNIFFED_RECORDS = 20480;
  * sniff again and report.
  */
 export async function sniffJsonFiles(db: HuntDatabase, files: ClassifiedFile[]): Promise<void> {
-  const json = files.filter((f) => (f.format === 'json' || f.format === 'jsonl') && f.size > 0);
+  const json: ClassifiedFile[] = [];
+  for (const file of files) {
+    if ((file.format !== 'json' && file.format !== 'jsonl') || file.size === 0) continue;
+    const cached = await sniffKey(file).then(
+      (key) => sniffedKeys.has(key),
+      () => true,
+    );
+    if (!cached) json.push(file);
+  }
   const lanes = Math.min(json.length, availableParallelism());
   if (lanes < 2) return;
   await Promise.all(
     Array.from({ length: lanes }, async (_, lane) => {
       const connection = await db.sibling();
       try {
-        for (let i = lane; i < json.length; i += lanes) {
-          const file = json[i];
-          await sniffJsonKeys(
-            connection,
-            file.path,
-            file.format === 'json' ? 'array' : 'newline_delimited',
-          ).catch(() => undefined);
-        }
+        for (let i = lane; i < json.length; i += lanes)
+          await sniffJsonKeys(connection, json[i]).catch(() => undefined);
       } finally {
         connection.close();
       }
@@ -97,7 +105,7 @@ export async function sniffJsonFiles(db: HuntDatabase, files: ClassifiedFile[]):
   );
 }
 
-/** Sniffed keys by file path, format, size and modification time: a changed file is sniffed again. */
+/** Sniffed keys by sniffKey. */
 const sniffedKeys = new Map<string, ColumnDef[]>();
 
 async function sniffFirstRecords(
@@ -126,8 +134,8 @@ export async function jsonSource(
   file: ClassifiedFile,
   lookup: ColumnLookup,
 ): Promise<Source> {
-  const format = file.format === 'json' ? 'array' : 'newline_delimited';
-  const sniffed = await sniffJsonKeys(db, file.path, format);
+  const format = jsonFormat(file);
+  const sniffed = await sniffJsonKeys(db, file);
   const columns = sniffed.map((c) => {
     const target = lookup(normalizeColumnName(c.name));
     return { name: c.name, type: target ? jsonReadType(target.type) : extraColumnType(c.type) };
