@@ -120,12 +120,28 @@ export function threatFoxSeconds(text: string, start: number, end: number): numb
     text.charCodeAt(start + 16) !== 58
   )
     return NOT_FAST;
-  const year = digits(text, start, 4);
-  const month = digits(text, start + 5, 2);
-  const day = digits(text, start + 8, 2);
-  const hour = digits(text, start + 11, 2);
-  const minute = digits(text, start + 14, 2);
-  const second = digits(text, start + 17, 2);
+  return epochSeconds(
+    digits(text, start, 4),
+    digits(text, start + 5, 2),
+    digits(text, start + 8, 2),
+    digits(text, start + 11, 2),
+    digits(text, start + 14, 2),
+    digits(text, start + 17, 2),
+  );
+}
+
+/**
+ * The seconds of parsed `YYYY-MM-DD hh:mm:ss` fields (NaN for a field that was not digits): NO_TIME
+ * for an impossible date or time, NOT_FAST for the general path to decide.
+ */
+function epochSeconds(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): number {
   if (Number.isNaN(year + month + day + hour + minute + second)) return NOT_FAST;
   if (!inRange(year, month, day, hour, minute, second)) return NO_TIME;
   // The columnar store keeps the text of instants outside 1970–2105; toIsoUtc makes it.
@@ -176,16 +192,14 @@ export function threatFoxSecondsBytes(bytes: Uint8Array, start: number, end: num
     bytes[start + 16] !== 58
   )
     return NOT_FAST;
-  const year = byteDigits(bytes, start, 4);
-  const month = byteDigits(bytes, start + 5, 2);
-  const day = byteDigits(bytes, start + 8, 2);
-  const hour = byteDigits(bytes, start + 11, 2);
-  const minute = byteDigits(bytes, start + 14, 2);
-  const second = byteDigits(bytes, start + 17, 2);
-  if (Number.isNaN(year + month + day + hour + minute + second)) return NOT_FAST;
-  if (!inRange(year, month, day, hour, minute, second)) return NO_TIME;
-  if (year < 1970 || year > 2105) return NOT_FAST;
-  return daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+  return epochSeconds(
+    byteDigits(bytes, start, 4),
+    byteDigits(bytes, start + 5, 2),
+    byteDigits(bytes, start + 8, 2),
+    byteDigits(bytes, start + 11, 2),
+    byteDigits(bytes, start + 14, 2),
+    byteDigits(bytes, start + 17, 2),
+  );
 }
 
 /** digits() over bytes. */
