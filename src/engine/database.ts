@@ -9,6 +9,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '
 import { UserFacingError } from '../cli/command.js';
 import { duckdb } from '../packages/duckdb.js';
 import { duckdbResourceError, resolveSettings } from './engine-settings.js';
+import { type JsonRowPlan, jsonRowPlan, parseJsonRows } from './json-rows.js';
 
 export interface OpenDatabaseOptions {
   /** A database file to create or reopen (`--db`); in memory when absent. */
@@ -45,6 +46,11 @@ export interface HuntDatabase {
   readonly connection: DuckDBConnection;
   /** Runs a query and returns its rows with JSON-safe values (see toJsonSafe). */
   query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
+  /**
+   * query() for a result of many rows (hunt findings): the same values, read as JSON text that
+   * DuckDB writes (see json-rows.ts). Costs one more planning of `sql` than query().
+   */
+  queryRows<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
   /** Runs a statement and returns the number of rows it changed. */
   run(sql: string, params?: QueryParams): Promise<number>;
   /** Another connection to the same database, for a query that runs beside this one's; close it after. */
@@ -87,6 +93,29 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<H
       throw exhausted(err, statementActivity(sql, path));
     }
   }
+  async function rowsOn<T>(on: DuckDBConnection, sql: string, params?: QueryParams): Promise<T[]> {
+    try {
+      const prepared = await on.prepare(sql);
+      let plan: JsonRowPlan | null;
+      try {
+        const count = prepared.columnCount;
+        const names = Array.from({ length: count }, (_, i) => prepared.columnName(i));
+        const types = Array.from({ length: count }, (_, i) => prepared.columnType(i));
+        plan = jsonRowPlan(sql, names, types);
+        if (plan === null) {
+          if (params) prepared.bind(params);
+          const reader = await prepared.runAndReadAll();
+          return toJsonRows(reader.columnNames(), reader.columnTypes(), reader.getRowObjectsJS()) as T[];
+        }
+      } finally {
+        prepared.destroySync();
+      }
+      const reader = await on.runAndReadAll(plan.sql, params);
+      return parseJsonRows(reader.getColumnsJS()[0] ?? [], plan.timeColumns) as T[];
+    } catch (err) {
+      throw exhausted(err, statementActivity(sql, path));
+    }
+  }
   // TIMESTAMPTZ ↔ TIMESTAMP conversions and naive timestamps mean UTC, whatever the machine's zone
   await connection.run("SET TimeZone = 'UTC'");
   let closed = false;
@@ -96,6 +125,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<H
     tempDirectory,
     connection,
     query: (sql, params) => queryOn(connection, sql, params),
+    queryRows: (sql, params) => rowsOn(connection, sql, params),
     async run(sql: string, params?: QueryParams): Promise<number> {
       try {
         const result = await connection.run(sql, params);

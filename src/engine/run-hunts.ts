@@ -117,7 +117,7 @@ export async function runLocalHunts(
         if (hunt.match?.indicatorType === 'domain' && !hunt.correlation)
           context.matchedRows = await shared.domainMatches(hunt.match, context);
         const sql = huntSql(hunt, context);
-        const rows = await db.query(sql);
+        const rows = await db.queryRows(sql);
         if (rows.length > 0) {
           const byKey = indicatorIndex(hunt.indicators);
           for (const row of rows) findings.push(toFinding(hunt, table, row, byKey, timeColumn));
