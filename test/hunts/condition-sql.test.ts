@@ -164,3 +164,49 @@ test('SecurityEvent file-name fields compare the last path segment', async () =>
     ['C:\\Windows\\System32\\schtasks.exe', 'schtasks.exe'],
   );
 });
+
+test('cidr over many IPv4 blocks of every prefix length agrees with ipaddr.js address by address', async () => {
+  const { ipaddr } = await import('../../src/packages/ipaddr.js');
+  const random = (() => {
+    let x = 0x2545f491;
+    return () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) / 2 ** 32;
+    };
+  })();
+  const address = () => Array.from({ length: 4 }, () => Math.floor(random() * 256)).join('.');
+  // Blocks of every length from /8 to /32 (0.0.0.0/0 below); addresses inside, near and far.
+  const blocks = Array.from({ length: 120 }, (_, i) => `${address()}/${8 + (i % 25)}`);
+  const table = 'DeviceNetworkEvents';
+  await connection.run(`CREATE TABLE cidr_probe (RemoteIP VARCHAR)`);
+  const probes = Array.from({ length: 2000 }, (_, i) => {
+    if (i % 2 === 0) return address();
+    const [base, bits] = ipaddr.parseCIDR(blocks[i % blocks.length]);
+    const bytes = base.toByteArray();
+    // an address in the block's network, or just past it (the low bits randomised)
+    const keep = Math.max(0, bits - (i % 3 === 0 ? 1 : 0));
+    const n = (bytes[0] * 2 ** 24 + bytes[1] * 2 ** 16 + bytes[2] * 2 ** 8 + bytes[3]) >>> 0;
+    const mask = keep === 0 ? 0 : (0xffffffff << (32 - keep)) >>> 0;
+    const v = ((n & mask) | (Math.floor(random() * 2 ** 32) & ~mask)) >>> 0;
+    return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+  });
+  await connection.run(`INSERT INTO cidr_probe SELECT unnest([${probes.map(sqlString).join(', ')}])`);
+  const { sql } = compileConditionSql({ field: 'dstIp', operator: 'cidr', values: blocks }, table);
+  const rows = await connection.runAndReadAll(`SELECT RemoteIP, ${sql} AS inside FROM cidr_probe`);
+  const parsed = blocks.map((b) => ipaddr.parseCIDR(b));
+  let inside = 0;
+  for (const r of rows.getRowObjects()) {
+    const ip = ipaddr.parse(String(r.RemoteIP));
+    const expected = parsed.some((range) => ip.match(range));
+    if (expected) inside++;
+    assert.equal(r.inside, expected, String(r.RemoteIP));
+  }
+  assert.ok(inside > 300 && inside < 1800, `${inside} of 2000 inside: both outcomes tested`);
+  const all = compileConditionSql({ field: 'dstIp', operator: 'cidr', values: ['0.0.0.0/0'] }, table);
+  const [{ n }] = (
+    await connection.runAndReadAll(`SELECT count(*) AS n FROM cidr_probe WHERE ${all.sql}`)
+  ).getRowObjects();
+  assert.equal(Number(n), probes.length);
+});
