@@ -15,6 +15,7 @@ import {
   type HuntSqlContext,
   hostExpression,
   huntSql,
+  ipMatchSql,
   MissingColumnError,
 } from './sql/hunt.js';
 import type { Finding, HuntRunSummary } from './types.js';
@@ -116,6 +117,8 @@ export async function runLocalHunts(
         };
         if (hunt.match?.indicatorType === 'domain' && !hunt.correlation)
           context.matchedRows = await shared.domainMatches(hunt.match, context);
+        if (hunt.match?.indicatorType === 'ip')
+          context.ipMatchedRows = await shared.ipMatches(hunt.match, context);
         const sql = huntSql(hunt, context);
         const rows = await db.queryRows(sql);
         if (rows.length > 0) {
@@ -140,8 +143,8 @@ export async function runLocalHunts(
 
 /**
  * What several hunts of one run would otherwise compute again: a table's columns, which of them
- * are empty, and the rows matching a domain list (the IOC hunt and the lookup-then-connect
- * hunt of the same indicators both need them).
+ * are empty, and the rows matching a domain or IP list (the IOC hunts and the lookup-then-connect
+ * hunt of the same indicators all need them).
  */
 class SharedWork {
   private readonly columns = new Map<string, Set<string>>();
@@ -205,6 +208,19 @@ class SharedWork {
       table = sqlIdentifier(`hf_domain_matches_${this.matches.size}`);
       await this.db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${domainMatchSql(match, ctx)}`);
       this.matches.set(key, table);
+    }
+    return table;
+  }
+
+  /** A temporary table of the rows an IP match hits, made once per distinct query. */
+  async ipMatches(match: IocMatch, ctx: HuntSqlContext): Promise<string> {
+    // the query names its list tables, columns and time bounds: the same text, the same rows
+    const sql = ipMatchSql(match, ctx);
+    let table = this.matches.get(sql);
+    if (!table) {
+      table = sqlIdentifier(`hf_ip_matches_${this.matches.size}`);
+      await this.db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${sql}`);
+      this.matches.set(sql, table);
     }
     return table;
   }

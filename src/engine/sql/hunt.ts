@@ -35,6 +35,11 @@ export interface HuntSqlContext {
    * lookup-then-connect hunt over the same list read the events once.
    */
   matchedRows?: string;
+  /**
+   * IP hunts: a table already holding this table's rows that match the IP lists (ipMatchSql), so
+   * the IOC hunt and the connection side of a lookup-then-connect hunt read the events once.
+   */
+  ipMatchedRows?: string;
 }
 
 export class MissingColumnError extends Error {}
@@ -51,7 +56,7 @@ export function huntSql(hunt: Hunt, ctx: HuntSqlContext): string {
   } else {
     const match = hunt.match;
     hits = {
-      ip: () => ipSql(match, ctx, where),
+      ip: () => (ctx.ipMatchedRows ? `SELECT * FROM ${ctx.ipMatchedRows}` : ipSql(match, ctx, where)),
       domain: () => domainSql(match, ctx, where),
       url: () => urlSql(match, ctx, where),
       hash: () => hashSql(match, ctx, where),
@@ -91,7 +96,9 @@ function correlatedSql(hunt: Hunt, ctx: HuntSqlContext, where: string[]): string
     `e.${time} AS "LookupTime", CAST(${client} AS VARCHAR) AS _client, ${name} AS "LookedUpName"`,
     'MatchedDomain',
   );
-  const connections = ipSql(hunt.match!, ctx, where);
+  const connections = ctx.ipMatchedRows
+    ? `SELECT * FROM ${ctx.ipMatchedRows}`
+    : ipSql(hunt.match!, ctx, where);
   return [
     `WITH lookups AS (${lookups})`,
     `SELECT c.*, l."LookupTime", l."LookedUpName", l."MatchedDomain" FROM (${connections}) AS c`,
@@ -128,6 +135,11 @@ function need(ctx: HuntSqlContext, column: string): string {
 const inList = (expr: string, ctx: HuntSqlContext, list: string) =>
   `${expr} IN (SELECT v FROM ${ctx.listTable(list)})`;
 const text = (expr: string) => `CAST(${expr} AS VARCHAR)`;
+
+/** The rows of the hunt's table that an IP match hits (within the time bounds), with "MatchedIndicator". */
+export function ipMatchSql(match: IocMatch, ctx: HuntSqlContext): string {
+  return ipSql(match, ctx, timeBounds(ctx));
+}
 
 function ipSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
   const pre = ipCandidates(match, ctx);
