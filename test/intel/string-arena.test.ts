@@ -51,3 +51,25 @@ test('values added as bytes read back as their characters, compare equal, and ke
     assert.ok(!arena.equalsBytes(id, other, 1, other.length - 1), text);
   });
 });
+
+test('entries read back while more are added, in order, backwards and across pages, are never stale', () => {
+  const arena = new StringArena();
+  const expected: string[] = [];
+  // Reading each entry right after adding it decodes a window of the page being filled; the
+  // entries added after that land in bytes the window did not cover when it was decoded.
+  for (let i = 0; i < 120_000; i++) {
+    const v = `e${i}.${'x'.repeat(i % 40)}`;
+    expected.push(v);
+    assert.equal(arena.get(arena.add(v)), v);
+    if (i % 997 === 0) assert.equal(arena.get(i >> 1), expected[i >> 1]);
+  }
+  assert.deepEqual(mismatches(arena, expected), []);
+  for (let i = expected.length - 1; i >= 0; i -= 7) assert.equal(arena.get(i), expected[i]);
+  // Pages taken over from another arena read back the same way.
+  const merged = new StringArena();
+  merged.add('first');
+  merged.adopt(arena);
+  for (let i = 0; i < expected.length; i++) merged.addFrom(arena, i);
+  assert.equal(merged.get(0), 'first');
+  for (let i = 0; i < expected.length; i += 3) assert.equal(merged.get(i + 1), expected[i]);
+});
