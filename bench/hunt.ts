@@ -2,7 +2,8 @@
  * bench:hunt — `huntforge hunt` end to end (read indicators, load JSONL logs into DuckDB, run every
  * hunt) against the text-scan baseline `rg -F -f <indicators> <file>` (Debian ripgrep) over the same
  * files, in the same run: once as a one-shot hunt (in memory: only the events the hunts can match
- * are loaded) and once keeping every event in a `--db`; then the hunts alone on that `--db`.
+ * are loaded; three times, alternating with ripgrep, the median ratio reported) and once keeping
+ * every event in a `--db`; then the hunts alone on that `--db` (the median of five runs).
  *
  *   npm run bench:hunt -- [dnsEvents=5000000] [indicators=10000]
  */
@@ -108,16 +109,39 @@ const bytes =
 const cli = ['bin/huntforge.js'];
 if (!existsSync('dist/cli/main.js')) throw new Error('run `npm run build` first');
 
-const rg = timed('rg', [
+// ripgrep and the one-shot hunt alternate, BENCH_ROUNDS times each (default 3): both read the same files on the same
+// host at nearly the same moment, and the median ratio of the pairs is reported (this host's speed
+// drifts by tens of percent from one minute to the next).
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const rgArgs = [
   '-F',
   '-c',
   '-f',
   patterns,
   join(logs, 'DnsEvents.jsonl'),
   join(logs, 'DeviceNetworkEvents.jsonl'),
-]);
-const endToEnd = timed('node', [...cli, 'hunt', feed, '--logs', logs, '--json'], join(work, 'findings.json'));
-if (endToEnd.status !== 0) throw new Error(`huntforge hunt failed: ${endToEnd.stderr}`);
+];
+const pairs: { rg: ReturnType<typeof timed>; hunt: ReturnType<typeof timed> }[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const rgRun = timed('rg', rgArgs);
+  const huntRun = timed(
+    'node',
+    [...cli, 'hunt', feed, '--logs', logs, '--json'],
+    join(work, 'findings.json'),
+  );
+  if (huntRun.status !== 0) throw new Error(`huntforge hunt failed: ${huntRun.stderr}`);
+  pairs.push({ rg: rgRun, hunt: huntRun });
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const ratios = pairs.map((p) => p.hunt.seconds / p.rg.seconds);
+const rg = {
+  seconds: median(pairs.map((p) => p.rg.seconds)),
+  rssMb: Math.max(...pairs.map((p) => p.rg.rssMb)),
+};
+const endToEnd = {
+  seconds: median(pairs.map((p) => p.hunt.seconds)),
+  rssMb: Math.max(...pairs.map((p) => p.hunt.rssMb)),
+};
 rmSync(db, { force: true });
 const kept = timed(
   'node',
@@ -129,10 +153,16 @@ const huntOnly = timed('node', [...cli, 'hunt', feed, '--db', db, '--json'], joi
 // The hunting phase alone, in this process, on the same ingested database.
 const database = await openDatabase({ path: db });
 const planned = generateFromIndicators(await readIndicators([feed]), {}).plan.hunts;
-await runLocalHunts(database, planned); // warm-up: first-query and catalogue costs
-const huntStarted = performance.now();
-const inProcess = await runLocalHunts(database, planned);
-const huntSeconds = (performance.now() - huntStarted) / 1000;
+// A warm-up run (first-query and catalogue costs), then five timed runs: the median is reported,
+// with the fastest and the slowest.
+const huntTimes: number[] = [];
+let inProcess = await runLocalHunts(database, planned);
+for (let run = 0; run < 5; run++) {
+  const huntStarted = performance.now();
+  inProcess = await runLocalHunts(database, planned);
+  huntTimes.push((performance.now() - huntStarted) / 1000);
+}
+const huntSeconds = median(huntTimes);
 // The same hunts for 10 indicators and for those 10 plus 99,990 that occur nowhere in the logs, on
 // the same tables: lists are joined by hash, so the list size should barely move the cost.
 async function huntWith(count: number): Promise<{ seconds: number; findings: number }> {
@@ -169,10 +199,10 @@ console.log(
   `input        ${total.toLocaleString('en')} events (${(bytes / 1e6).toFixed(0)} MB JSONL), ${indicatorCount.toLocaleString('en')} indicators`,
 );
 console.log(
-  `ripgrep      ${rg.seconds.toFixed(2)} s  (rg -F -f: text scan, no semantics)  peak RSS ${rg.rssMb.toFixed(0)} MB`,
+  `ripgrep      ${rg.seconds.toFixed(2)} s  (rg -F -f: text scan, no semantics; median of ${pairs.length}: ${pairs.map((p) => p.rg.seconds.toFixed(2)).join(', ')})  peak RSS ${rg.rssMb.toFixed(0)} MB`,
 );
 console.log(
-  `hunt (logs)  ${endToEnd.seconds.toFixed(2)} s  ${found} findings  peak RSS ${endToEnd.rssMb.toFixed(0)} MB  ratio ${(endToEnd.seconds / rg.seconds).toFixed(2)}x ripgrep  (one-shot: matchable events loaded)`,
+  `hunt (logs)  ${endToEnd.seconds.toFixed(2)} s  ${found} findings  peak RSS ${endToEnd.rssMb.toFixed(0)} MB  ratio ${median(ratios).toFixed(2)}x ripgrep, median of the pairs ${ratios.map((r) => r.toFixed(2)).join(', ')}  (one-shot: matchable events loaded)`,
 );
 console.log(
   `hunt (keep)  ${kept.seconds.toFixed(2)} s  ${foundKept} findings  peak RSS ${kept.rssMb.toFixed(0)} MB  ratio ${(kept.seconds / rg.seconds).toFixed(2)}x ripgrep  (--db: every event loaded and kept)`,
@@ -181,7 +211,7 @@ console.log(
   `hunt (--db)  ${huntOnly.seconds.toFixed(2)} s  ${foundAgain} findings  (whole command: start, read, plan, hunt)  peak RSS ${huntOnly.rssMb.toFixed(0)} MB`,
 );
 console.log(
-  `hunting      ${huntSeconds.toFixed(2)} s  ${inProcess.findings.length} findings, ${inProcess.summary.hunts.filter((h) => h.status === 'ran').length} hunts ran: ${(total / huntSeconds / 1e6).toFixed(1)} M events/s on the ingested tables`,
+  `hunting      ${huntSeconds.toFixed(2)} s  ${inProcess.findings.length} findings, ${inProcess.summary.hunts.filter((h) => h.status === 'ran').length} hunts ran: ${(total / huntSeconds / 1e6).toFixed(1)} M events/s on the ingested tables (median of ${huntTimes.length}; ${Math.min(...huntTimes).toFixed(2)}–${Math.max(...huntTimes).toFixed(2)} s)`,
 );
 console.log(
   `list size    10 indicators ${few.seconds.toFixed(2)} s, the same 10 + 99,990 absent ${many.seconds.toFixed(2)} s (${many.findings} findings each): ratio ${(many.seconds / few.seconds).toFixed(2)}x`,
