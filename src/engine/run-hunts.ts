@@ -203,24 +203,23 @@ class SharedWork {
       ctx.timeColumn,
       ctx.listTable('ioc_domains'),
     ]);
-    let table = this.matches.get(key);
-    if (!table) {
-      table = sqlIdentifier(`hf_domain_matches_${this.matches.size}`);
-      await this.db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${domainMatchSql(match, ctx)}`);
-      this.matches.set(key, table);
-    }
-    return table;
+    return this.kept(key, 'hf_domain_matches', () => domainMatchSql(match, ctx));
   }
 
   /** A temporary table of the rows an IP match hits, made once per distinct query. */
   async ipMatches(match: IocMatch, ctx: HuntSqlContext): Promise<string> {
     // the query names its list tables, columns and time bounds: the same text, the same rows
     const sql = ipMatchSql(match, ctx);
-    let table = this.matches.get(sql);
+    return this.kept(sql, 'hf_ip_matches', () => sql);
+  }
+
+  /** The temporary table kept for `key`, made from `sql()` the first time it is asked for. */
+  private async kept(key: string, prefix: string, sql: () => string): Promise<string> {
+    let table = this.matches.get(key);
     if (!table) {
-      table = sqlIdentifier(`hf_ip_matches_${this.matches.size}`);
-      await this.db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${sql}`);
-      this.matches.set(sql, table);
+      table = sqlIdentifier(`${prefix}_${this.matches.size}`);
+      await this.db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${sql()}`);
+      this.matches.set(key, table);
     }
     return table;
   }

@@ -56,7 +56,7 @@ export function huntSql(hunt: Hunt, ctx: HuntSqlContext): string {
   } else {
     const match = hunt.match;
     hits = {
-      ip: () => (ctx.ipMatchedRows ? `SELECT * FROM ${ctx.ipMatchedRows}` : ipSql(match, ctx, where)),
+      ip: () => ipRows(match, ctx, where),
       domain: () => domainSql(match, ctx, where),
       url: () => urlSql(match, ctx, where),
       hash: () => hashSql(match, ctx, where),
@@ -96,9 +96,7 @@ function correlatedSql(hunt: Hunt, ctx: HuntSqlContext, where: string[]): string
     `e.${time} AS "LookupTime", CAST(${client} AS VARCHAR) AS _client, ${name} AS "LookedUpName"`,
     'MatchedDomain',
   );
-  const connections = ctx.ipMatchedRows
-    ? `SELECT * FROM ${ctx.ipMatchedRows}`
-    : ipSql(hunt.match!, ctx, where);
+  const connections = ipRows(hunt.match!, ctx, where);
   return [
     `WITH lookups AS (${lookups})`,
     `SELECT c.*, l."LookupTime", l."LookedUpName", l."MatchedDomain" FROM (${connections}) AS c`,
@@ -139,6 +137,11 @@ const text = (expr: string) => `CAST(${expr} AS VARCHAR)`;
 /** The rows of the hunt's table that an IP match hits (within the time bounds), with "MatchedIndicator". */
 export function ipMatchSql(match: IocMatch, ctx: HuntSqlContext): string {
   return ipSql(match, ctx, timeBounds(ctx));
+}
+
+/** The IP match's rows: those already kept for this run (ipMatchedRows), or the query for them. */
+function ipRows(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
+  return ctx.ipMatchedRows ? `SELECT * FROM ${ctx.ipMatchedRows}` : ipSql(match, ctx, where);
 }
 
 function ipSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
