@@ -5,7 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import type {
+  DuckDBConnection,
+  DuckDBInstance,
+  DuckDBResultReader,
+  DuckDBType,
+  DuckDBValue,
+} from '@duckdb/node-api';
 import { UserFacingError } from '../cli/command.js';
 import { duckdb } from '../packages/duckdb.js';
 import { duckdbResourceError, resolveSettings } from './engine-settings.js';
@@ -87,8 +93,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<H
   const connection = await instance.connect();
   async function queryOn<T>(on: DuckDBConnection, sql: string, params?: QueryParams): Promise<T[]> {
     try {
-      const reader = await on.runAndReadAll(sql, params);
-      return toJsonRows(reader.columnNames(), reader.columnTypes(), reader.getRowObjectsJS()) as T[];
+      return valueRows(await on.runAndReadAll(sql, params)) as T[];
     } catch (err) {
       throw exhausted(err, statementActivity(sql, path));
     }
@@ -104,8 +109,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<H
         plan = jsonRowPlan(sql, names, types);
         if (plan === null) {
           if (params) prepared.bind(params);
-          const reader = await prepared.runAndReadAll();
-          return toJsonRows(reader.columnNames(), reader.columnTypes(), reader.getRowObjectsJS()) as T[];
+          return valueRows(await prepared.runAndReadAll()) as T[];
         }
       } finally {
         prepared.destroySync();
@@ -191,6 +195,11 @@ function openError(path: string | undefined, err: Error): Error {
     );
   }
   return new UserFacingError(`cannot open database ${path ?? '(in memory)'}: ${message}`);
+}
+
+/** A result's rows converted value by value by the client library, then made JSON-safe. */
+function valueRows(reader: DuckDBResultReader): Record<string, unknown>[] {
+  return toJsonRows(reader.columnNames(), reader.columnTypes(), reader.getRowObjectsJS());
 }
 
 function toJsonRows(
