@@ -164,19 +164,40 @@ const lineIndicator = indicator.map((i) => ({
 for (const taggedRows of [undefined, 30])
   test(`a store sent as columns merges into another as its rows added one by one (tagged rows: ${taggedRows ?? 'default'})`, () => {
     fc.assert(
-      fc.property(fc.array(lineIndicator, { maxLength: 60 }), fc.nat(60), (indicators, cut) => {
-        const expected = new IndicatorStore(true);
-        for (const i of indicators) expected.add({ ...i, sources: [...i.sources] });
-        const first = new IndicatorStore(true, taggedRows);
-        const later = new IndicatorStore(true);
-        indicators.forEach((i, k) => {
-          (k < cut ? first : later).add({ ...i, sources: [...i.sources] });
-        });
-        // structuredClone: the columns as another thread receives them
-        first.mergeColumns(structuredClone(later.toColumns().columns), 0);
-        assert.equal(first.size, expected.size);
-        assert.deepEqual(plain([...first]), plain([...expected]));
-      }),
+      fc.property(
+        fc.array(lineIndicator, { maxLength: 60 }),
+        fc.array(fc.nat(60), { minLength: 3, maxLength: 3 }),
+        (indicators, cuts) => {
+          // Parts [0, c1), [c1, c2), [c2, c3) read by separate stores, the rest added afterwards.
+          const [c1, c2, c3] = cuts.sort((a, b) => a - b);
+          const copy = (i: (typeof indicators)[number]) => ({ ...i, sources: [...i.sources] });
+          const expected = new IndicatorStore(true);
+          const stores = [
+            new IndicatorStore(true, taggedRows),
+            new IndicatorStore(true),
+            new IndicatorStore(true),
+          ];
+          const sent = (store: IndicatorStore) => structuredClone(store.toColumns().columns);
+          indicators.forEach((i, k) => {
+            if (k < c3) stores[k < c1 ? 0 : k < c2 ? 1 : 2].add(copy(i));
+          });
+          const [first, second, third] = stores;
+          // structuredClone: the columns as another thread receives them
+          first.mergeColumns(sent(second), 0);
+          for (const i of indicators.slice(0, c2)) expected.add(copy(i));
+          assert.equal(first.size, expected.size);
+          assert.deepEqual(plain([...first]), plain([...expected]));
+          first.mergeColumns(sent(third), 0);
+          for (const i of indicators.slice(c2, c3)) expected.add(copy(i));
+          assert.deepEqual(plain([...first]), plain([...expected]));
+          for (const i of indicators.slice(c3)) {
+            first.add(copy(i));
+            expected.add(copy(i));
+          }
+          assert.equal(first.size, expected.size);
+          assert.deepEqual(plain([...first]), plain([...expected]));
+        },
+      ),
       { numRuns: 300 },
     );
   });

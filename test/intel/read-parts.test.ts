@@ -92,6 +92,19 @@ test('read in parts by workers: the same indicators, sources, flags and rejectio
   );
 });
 
+test('read in parts, then more inputs: later rows merge into the last part\'s rows, in order', async () => {
+  const { path } = await readBoth(exportText(3000), 'then-more.csv', 2);
+  // Indicators of the last part (its new rows are still read from its columns) and new ones.
+  const list = join(dir, 'then-more.txt');
+  writeFileSync(list, '193.208.240.82:80\nhttp://h295.example.com/gate.php?id=2995,x\nfresh.example.org\n');
+  const single = await readIndicators([path, list], { workers: false });
+  const split = await readIndicators([path, list], { workers: { minBytes: 0, parts: 2 } });
+  const merged = single.indicators.find((i) => i.value === '193.208.240.82');
+  assert.ok(merged !== undefined && merged.sources.length > 1);
+  assert.equal(single.indicators.at(-1)?.value, 'fresh.example.org');
+  assertSame(single, split);
+});
+
 test('read in parts: a header changing mid-file makes the next part read again here, in order', async () => {
   // The header switches in the second half to the 2024 one (no is_compromised column).
   const reversed = COLUMNS.filter((c) => c !== 'is_compromised');

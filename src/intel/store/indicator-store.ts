@@ -97,6 +97,17 @@ interface ReceivedPart {
   hasMoreSources: Uint8Array;
 }
 
+/**
+ * A merged part's new rows, still read from the part's own columns: rows `before`, `before + 1`, …
+ * of the store are the part's rows `fresh[0]`, `fresh[1]`, … (see mergeColumns and settle).
+ */
+interface PendingPart {
+  part: ReceivedPart;
+  fresh: Int32Array;
+  added: number;
+  before: number;
+}
+
 /** A LineSource as plain data: file, format, line, reference, reporter. */
 type LineSourceFields = [string, string, number, string | null, string | null];
 
@@ -132,6 +143,16 @@ function referenceText(f: RowFields): string | undefined {
   if (f.referenceEnd === NO_NUMBER) return undefined;
   if (f.referenceBytes !== null) return f.referenceBytes.toString('utf8', f.referenceStart, f.referenceEnd);
   return detach(f.referenceText.slice(f.referenceStart, f.referenceEnd));
+}
+
+/** The sources beyond the first of a part's row `r`, as LineSources numbered in the whole input. */
+function partMoreSources(part: ReceivedPart, r: number): LineSource[] | undefined {
+  const more = part.hasMoreSources[r] === 0 ? undefined : part.moreSources.get(r);
+  const lineOffset = part.lineOffset;
+  return more?.map(
+    ([file, format, line, reference, reporter]) =>
+      new LineSource(file, format, line + lineOffset, reference ?? undefined, reporter ?? undefined),
+  );
 }
 
 /** Lists that crossed a thread boundary are copies: empty ones become the shared EMPTY again. */
@@ -209,12 +230,19 @@ export class IndicatorStore {
     this.referenceOf,
   ];
 
+  /**
+   * The new rows of the last part merged, until the store next changes: they are read from the
+   * part's columns, so merging the last part of a read costs one probe of the table per row.
+   */
+  private pending: PendingPart | null = null;
+
   get size(): number {
-    return this.count;
+    return this.pending === null ? this.count : this.count + this.pending.added;
   }
 
   /** Adds a canonical indicator, merging it into the row of the same (type, value, port). */
   add(next: Indicator): void {
+    if (this.pending !== null) this.settle();
     const typeCode = TYPE_CODE.get(next.type) as number;
     const port = next.port ?? NO_NUMBER;
     const hash = hashOf(typeCode, next.value, port);
@@ -302,6 +330,7 @@ export class IndicatorStore {
 
   /** add() for a row given as fields: the same identity, merge rules and stored form. Its row. */
   addRow(f: RowFields): number {
+    if (this.pending !== null) this.settle();
     const { typeCode, valueText, valueStart, valueEnd, port, valueArena, valueBytes } = f;
     let hash = f.hash;
     if (valueArena === null) {
@@ -433,6 +462,7 @@ export class IndicatorStore {
    * Only stores of line formats can be sent: every source is a LineSource.
    */
   toColumns(): { columns: StoreColumns; transfer: ArrayBuffer[] } {
+    this.settle();
     if (this.objectSources.size > 0) throw new Error('only stores of line sources can be sent');
     const n = this.count;
     const moreSources: [number, LineSourceFields[]][] = [];
@@ -488,16 +518,20 @@ export class IndicatorStore {
    * Merges the rows of a store read from a later part of the input (sent by toColumns), in their
    * order, as if they had been added here one by one: `lineOffset` is the number of lines before
    * that part, so its line numbers become line numbers of the whole input. Returns the sent
-   * buffers the store did not take over (its value, host and reference pages it did).
+   * buffers the store will not read (none while the part's new rows are pending, see settle).
    */
   mergeColumns(c: StoreColumns, lineOffset: number): ArrayBuffer[] {
+    this.settle();
     const part = this.receive(c, lineOffset);
-    if (this.count + c.count < this.taggedRows) this.mergePart(part);
-    else this.mergePartByRow(part);
-    const kept = new Set<ArrayBufferLike>(
-      [...c.values.pages, ...c.hosts.pages, ...c.references.pages].map((p) => p.buffer),
-    );
-    return this.toColumnsBuffers(c).filter((buffer) => !kept.has(buffer));
+    if (this.count + c.count >= this.taggedRows) {
+      this.mergePartByRow(part);
+      const kept = new Set<ArrayBufferLike>(
+        [...c.values.pages, ...c.hosts.pages, ...c.references.pages].map((p) => p.buffer),
+      );
+      return this.toColumnsBuffers(c).filter((buffer) => !kept.has(buffer));
+    }
+    this.pending = this.probePart(part);
+    return [];
   }
 
   /** A sent part, its arenas' pages taken over (nothing is copied, nothing held twice). */
@@ -574,13 +608,8 @@ export class IndicatorStore {
     if (lastText !== null) this.lastSeen.fold(row, lastText, true);
     const valid = part.validUntil.get(r);
     if (valid !== null) this.validUntil.fold(row, valid, true);
-    const more = part.hasMoreSources[r] === 0 ? undefined : part.moreSources.get(r);
-    if (more !== undefined) {
-      const lineOffset = part.lineOffset;
-      const sources = more.map(
-        ([file, format, line, reference, reporter]) =>
-          new LineSource(file, format, line + lineOffset, reference ?? undefined, reporter ?? undefined),
-      );
+    const sources = partMoreSources(part, r);
+    if (sources !== undefined) {
       const existing = this.moreSources.get(row);
       if (existing) existing.push(...sources);
       else this.moreSources.set(row, sources);
@@ -597,26 +626,21 @@ export class IndicatorStore {
   }
 
   /**
-   * The part's rows in two passes, with the result of addRow one by one. The rows of a part are
-   * distinct identities (its own store merged them), so each either merges into a row this store
-   * had before or is new; the first pass finds which (a probe of the identity table each, merging
-   * the former and giving the latter their row numbers, slots and hashes), the second appends
-   * the new rows' other columns in tight loops. Numbers of attributions, sources and flag sets
-   * may be handed out in another order than addRow's, which no indicator shows.
+   * The first of a part's two passes: the rows of a part are distinct identities (its own store
+   * merged them), so each either merges into a row this store has (found by a probe of the
+   * identity table, merged now) or is new. The new rows stay in the part's columns, pending,
+   * until the store next changes (settle). Numbers of attributions, sources and flag sets may be
+   * handed out in another order than addRow's, which no indicator shows.
    */
-  private mergePart(part: ReceivedPart): void {
+  private probePart(part: ReceivedPart): PendingPart {
     const c = part.c;
     const before = this.count;
-    // Room for every row of the part (unused room is nearly free: typed arrays are zeroed lazily);
-    // the new rows' hashes are written in the first pass, so that the table can grow as in addRow.
-    for (const column of this.rowColumns) column.reserve(before + c.count);
-    this.capacity = this.hashes.data.length;
     const values = part.values;
     const fresh = new Int32Array(c.count);
     let added = 0;
     const f = new RowFields();
-    let slots = this.slots;
-    let mask = slots.length - 1;
+    const slots = this.slots;
+    const mask = slots.length - 1;
     const tagMask = this.tagMask;
     for (let r = 0; r < c.count; r++) {
       const hash = c.hashes[r];
@@ -624,21 +648,11 @@ export class IndicatorStore {
       for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
         const entry = slots[slot];
         if (entry === 0) {
-          slots[slot] = tag | (before + added + 1);
-          this.hashes.data[before + added] = hash;
           fresh[added++] = r;
-          this.count++;
-          if (this.count * 2 > slots.length) {
-            this.grow();
-            slots = this.slots;
-            mask = slots.length - 1;
-          }
           break;
         }
         if ((entry & tagMask) !== tag) continue;
         const row = (entry & ~tagMask) - 1;
-        // A row new in this pass is another identity of the part: no match.
-        if (row >= before) continue;
         if (
           this.hashes.data[row] === hash &&
           this.type.data[row] === c.type[r] &&
@@ -651,10 +665,46 @@ export class IndicatorStore {
         }
       }
     }
+    // Every number of the part translated up front (a handful), so reading a row only indexes.
+    for (let a = 0; a < c.attributions.length; a++) this.attributionOfPart(part, a);
+    for (let file = 0; file < c.sourceFiles.length; file++) this.sourceFileOfPart(part, file);
+    for (let flags = 0; flags < c.flagSets.length; flags++) this.flagSetOfPart(part, flags);
+    return { part, fresh, added, before };
+  }
+
+  /**
+   * The second pass: the pending rows become rows of this store's own columns and identity
+   * table. Called before anything changes the store; a read whose last part is merged last never
+   * needs it.
+   */
+  private settle(): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    this.pending = null;
+    const { part, fresh, added, before } = pending;
+    const hashes = part.c.hashes;
+    for (const column of this.rowColumns) column.reserve(before + added);
+    this.capacity = this.hashes.data.length;
+    let slots = this.slots;
+    let mask = slots.length - 1;
+    const tagMask = this.tagMask;
+    for (let k = 0; k < added; k++) {
+      const hash = hashes[fresh[k]];
+      let slot = hash & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = (hash & tagMask) | (before + k + 1);
+      this.hashes.data[before + k] = hash;
+      this.count++;
+      if (this.count * 2 > slots.length) {
+        this.grow();
+        slots = this.slots;
+        mask = slots.length - 1;
+      }
+    }
     this.appendPartRows(part, fresh, added, before);
   }
 
-  /** The second pass of mergePart: rows `fresh[0, added)` of the part become rows `before`, … */
+  /** The columns of settle: rows `fresh[0, added)` of the part become rows `before`, … */
   private appendPartRows(part: ReceivedPart, fresh: Int32Array, added: number, before: number): void {
     const c = part.c;
     const type = this.type.data;
@@ -666,10 +716,6 @@ export class IndicatorStore {
       port[before + k] = c.port[r];
       confidence[before + k] = c.confidence[r];
     }
-    // Every number of the part translated up front (a handful), so the loop only indexes.
-    for (let a = 0; a < c.attributions.length; a++) this.attributionOfPart(part, a);
-    for (let file = 0; file < c.sourceFiles.length; file++) this.sourceFileOfPart(part, file);
-    for (let flags = 0; flags < c.flagSets.length; flags++) this.flagSetOfPart(part, flags);
     const { attributionIds, sourceFileIds, flagSetIds, lineOffset } = part;
     const attribution = this.attribution.data;
     const sourceFile = this.sourceFile.data;
@@ -710,6 +756,7 @@ export class IndicatorStore {
    * are zero-filled lazily by the system, so room that stays unused costs little memory.
    */
   reserve(rows: number, tableRows = rows): void {
+    this.settle();
     for (const column of this.rowColumns) column.reserve(rows);
     this.capacity = this.hashes.data.length;
     this.firstSeen.reserve(rows);
@@ -757,6 +804,7 @@ export class IndicatorStore {
 
   /** Row `row` as a fresh Indicator (with its flags if the store flags rows). */
   materialise(row: number): Indicator {
+    if (row >= this.count) return this.materialisePending(row - this.count);
     const port = this.port.data[row];
     const confidence = this.confidence.data[row];
     const host = this.hostOf.data[row];
@@ -778,6 +826,46 @@ export class IndicatorStore {
       sources: this.sourcesOf(row),
       flags: this.flagsOf(row),
     };
+  }
+
+  /** Pending row `k` (row count + k) as a fresh Indicator, built as materialise builds a row. */
+  private materialisePending(k: number): Indicator {
+    const { part } = this.pending as PendingPart;
+    const c = part.c;
+    const r = (this.pending as PendingPart).fresh[k];
+    const port = c.port[r];
+    const confidence = c.confidence[r];
+    const host = c.hostOf[r];
+    const a = this.attributions.get(part.attributionIds[c.attribution[r]]);
+    const flags = part.flagSetIds[c.flagSet[r]];
+    return {
+      type: INDICATOR_TYPES[c.type[r]],
+      value: part.values.get(r),
+      port: port === NO_NUMBER ? null : port,
+      host: host === NO_NUMBER ? null : part.hosts.get(host),
+      malware: a.malware,
+      malwareIds: a.malwareIds,
+      malwareAliases: a.malwareAliases,
+      threatType: a.threatType,
+      firstSeen: part.firstSeen.get(r),
+      lastSeen: part.lastSeen.get(r),
+      validUntil: part.validUntil.get(r),
+      confidence: confidence === NO_NUMBER ? null : confidence,
+      tags: a.tags,
+      sources: this.pendingSources(part, r),
+      flags: flags === 0 ? EMPTY : [...this.flagTable.get(flags)],
+    };
+  }
+
+  /** A pending row's sources (all LineSources: only such stores are sent), as sourcesOf. */
+  private pendingSources(part: ReceivedPart, r: number): Source[] {
+    const c = part.c;
+    const { file, format, reporter } = this.sourceFiles[part.sourceFileIds[c.sourceFile[r]]];
+    const ref = c.referenceOf[r];
+    const reference = ref === NO_NUMBER ? undefined : part.references.get(ref);
+    const first = new LineSource(file, format, c.sourceLine[r] + part.lineOffset, reference, reporter);
+    const more = partMoreSources(part, r);
+    return more === undefined ? [first] : [first, ...more];
   }
 
   /** A row's flags as a list of its own (the model lets a caller change an indicator's lists). */
