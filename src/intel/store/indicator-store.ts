@@ -92,9 +92,8 @@ interface ReceivedPart {
   attributionIds: Int32Array;
   sourceFileIds: Int32Array;
   flagSetIds: Int32Array;
-  moreSources: Map<number, LineSourceFields[]>;
-  /** 1 for the rows `moreSources` has (a Map lookup per row costs more than the flag). */
-  hasMoreSources: Uint8Array;
+  /** Per row, k + 1 when it is row k of `c.moreSources`, else 0. */
+  moreSourcesOf: Int32Array;
 }
 
 /**
@@ -108,8 +107,20 @@ interface PendingPart {
   before: number;
 }
 
-/** A LineSource as plain data: file, format, line, reference, reporter. */
-type LineSourceFields = [string, string, number, string | null, string | null];
+/**
+ * The sources beyond the first of a sent store's rows (all LineSources), as columns: numbers
+ * and short lists cross threads at a fraction of the cost of a list of objects per row. Row
+ * `rows[k]` has the sources at positions [ends[k - 1], ends[k]) (from 0 for k = 0) of the lists
+ * `files` (numbers in `sourceFiles`), `lines` and `references` (entries of the sent references
+ * arena, NO_NUMBER for none).
+ */
+export interface MoreSourceColumns {
+  rows: Int32Array;
+  ends: Int32Array;
+  files: Int32Array;
+  lines: Int32Array;
+  references: Int32Array;
+}
 
 /** A store's rows as plain data, sent between threads (see toColumns / mergeColumns). */
 export interface StoreColumns {
@@ -133,7 +144,7 @@ export interface StoreColumns {
   flagSet: Int32Array;
   flagSets: readonly Flag[][];
   sourceFiles: readonly Pick<Source, 'file' | 'format' | 'reporter'>[];
-  moreSources: [number, LineSourceFields[]][];
+  moreSources: MoreSourceColumns;
 }
 
 /** The reference of a row given as fields, as a string of its own. */
@@ -143,16 +154,6 @@ function referenceText(f: RowFields): string | undefined {
   if (f.referenceEnd === NO_NUMBER) return undefined;
   if (f.referenceBytes !== null) return f.referenceBytes.toString('utf8', f.referenceStart, f.referenceEnd);
   return detach(f.referenceText.slice(f.referenceStart, f.referenceEnd));
-}
-
-/** The sources beyond the first of a part's row `r`, as LineSources numbered in the whole input. */
-function partMoreSources(part: ReceivedPart, r: number): LineSource[] | undefined {
-  const more = part.hasMoreSources[r] === 0 ? undefined : part.moreSources.get(r);
-  const lineOffset = part.lineOffset;
-  return more?.map(
-    ([file, format, line, reference, reporter]) =>
-      new LineSource(file, format, line + lineOffset, reference ?? undefined, reporter ?? undefined),
-  );
 }
 
 /** Lists that crossed a thread boundary are copies: empty ones become the shared EMPTY again. */
@@ -465,15 +466,8 @@ export class IndicatorStore {
     this.settle();
     if (this.objectSources.size > 0) throw new Error('only stores of line sources can be sent');
     const n = this.count;
-    const moreSources: [number, LineSourceFields[]][] = [];
-    for (const [row, sources] of this.moreSources)
-      moreSources.push([
-        row,
-        sources.map((s) => {
-          if (!(s instanceof LineSource)) throw new Error('only stores of line sources can be sent');
-          return [s.file, s.format, s.line, s.reference ?? null, s.reporter ?? null];
-        }),
-      ]);
+    // First: it adds to the references arena and the source files.
+    const moreSources = this.moreSourceColumns();
     const columns: StoreColumns = {
       count: n,
       hashes: this.hashes.data.subarray(0, n),
@@ -498,6 +492,34 @@ export class IndicatorStore {
       moreSources,
     };
     return { columns, transfer: this.toColumnsBuffers(columns) };
+  }
+
+  /**
+   * The sources beyond the first as MoreSourceColumns. Their references are added to the
+   * references arena (entries no row points at), so that they travel with its pages.
+   */
+  private moreSourceColumns(): MoreSourceColumns {
+    let total = 0;
+    for (const sources of this.moreSources.values()) total += sources.length;
+    const rows = new Int32Array(this.moreSources.size);
+    const ends = new Int32Array(rows.length);
+    const files = new Int32Array(total);
+    const lines = new Int32Array(total);
+    const references = new Int32Array(total);
+    let k = 0;
+    let i = 0;
+    for (const [row, sources] of this.moreSources) {
+      for (const source of sources) {
+        if (!(source instanceof LineSource)) throw new Error('only stores of line sources can be sent');
+        files[i] = this.sourceFileId(source);
+        lines[i] = source.line;
+        references[i] = source.reference === undefined ? NO_NUMBER : this.references.add(source.reference);
+        i++;
+      }
+      rows[k] = row;
+      ends[k++] = i;
+    }
+    return { rows, ends, files, lines, references };
   }
 
   /** Every buffer of sent columns, once each (a transfer list must not repeat one). */
@@ -548,10 +570,11 @@ export class IndicatorStore {
       attributionIds: new Int32Array(c.attributions.length).fill(NO_NUMBER),
       sourceFileIds: new Int32Array(c.sourceFiles.length).fill(NO_NUMBER),
       flagSetIds: new Int32Array(c.flagSets.length).fill(NO_NUMBER),
-      moreSources: new Map(c.moreSources),
-      hasMoreSources: new Uint8Array(c.count),
+      moreSourcesOf: new Int32Array(c.count),
     };
-    for (const [r] of c.moreSources) part.hasMoreSources[r] = 1;
+    c.moreSources.rows.forEach((r, k) => {
+      part.moreSourcesOf[r] = k + 1;
+    });
     this.values.adopt(part.values);
     this.hosts.adopt(part.hosts);
     this.references.adopt(part.references);
@@ -608,7 +631,7 @@ export class IndicatorStore {
     if (lastText !== null) this.lastSeen.fold(row, lastText, true);
     const valid = part.validUntil.get(r);
     if (valid !== null) this.validUntil.fold(row, valid, true);
-    const sources = partMoreSources(part, r);
+    const sources = this.partMoreSources(part, r);
     if (sources !== undefined) {
       const existing = this.moreSources.get(row);
       if (existing) existing.push(...sources);
@@ -864,8 +887,22 @@ export class IndicatorStore {
     const ref = c.referenceOf[r];
     const reference = ref === NO_NUMBER ? undefined : part.references.get(ref);
     const first = new LineSource(file, format, c.sourceLine[r] + part.lineOffset, reference, reporter);
-    const more = partMoreSources(part, r);
+    const more = this.partMoreSources(part, r);
     return more === undefined ? [first] : [first, ...more];
+  }
+
+  /** The sources beyond the first of a part's row `r`, as LineSources numbered in the whole input. */
+  private partMoreSources(part: ReceivedPart, r: number): LineSource[] | undefined {
+    const k = part.moreSourcesOf[r] - 1;
+    if (k < 0) return undefined;
+    const { ends, files, lines, references } = part.c.moreSources;
+    const sources: LineSource[] = [];
+    for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) {
+      const { file, format, reporter } = this.sourceFiles[this.sourceFileOfPart(part, files[i])];
+      const reference = references[i] === NO_NUMBER ? undefined : part.references.get(references[i]);
+      sources.push(new LineSource(file, format, lines[i] + part.lineOffset, reference, reporter));
+    }
+    return sources;
   }
 
   /** A row's flags as a list of its own (the model lets a caller change an indicator's lists). */
