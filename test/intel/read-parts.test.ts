@@ -92,7 +92,7 @@ test('read in parts by workers: the same indicators, sources, flags and rejectio
   );
 });
 
-test('read in parts, then more inputs: later rows merge into the last part\'s rows, in order', async () => {
+test("read in parts, then more inputs: later rows merge into the last part's rows, in order", async () => {
   const { path } = await readBoth(exportText(3000), 'then-more.csv', 2);
   // Indicators of the last part (its new rows are still read from its columns) and new ones.
   const list = join(dir, 'then-more.txt');
