@@ -113,6 +113,15 @@ test('timestamps: seconds encoding round-trips, out-of-range instants are marked
     }),
   );
   assert.equal(isoToSeconds('2026-04-25 10:11:12'), OTHER_TIME);
+  // Instants sharing a slot of the recent-instants cache (4,096 apart) never return each other's text.
+  const base = isoToSeconds('2026-04-25T10:11:12Z');
+  for (let k = 0; k < 3; k++)
+    for (const [seconds, text] of [
+      [base, '2026-04-25T10:11:12Z'],
+      [base + 4096, '2026-04-25T11:19:28Z'],
+      [base - 4096 * 86_400, '2015-02-06T10:11:12Z'],
+    ] as const)
+      assert.equal(secondsToIso(seconds), text);
 });
 
 test('string arena returns every string as stored, ASCII or not', () => {

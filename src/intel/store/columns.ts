@@ -110,8 +110,26 @@ const SECONDS_PER_DAY = 86_400;
 const dayPrefixes = new Array<string | undefined>(50_000);
 const timesOfDay = new Array<string | undefined>(SECONDS_PER_DAY);
 
+/**
+ * The last instant turned to text in each of 4,096 slots (by its low bits), with its text: rows
+ * of a feed come in bursts of one first-seen time, so an indicator's timestamps are mostly the
+ * same string object as its neighbours' instead of a new string each (32 bytes, a million times).
+ */
+const RECENT_SLOTS = 4096;
+const recentSeconds = new Float64Array(RECENT_SLOTS).fill(-1);
+const recentTexts = new Array<string>(RECENT_SLOTS).fill('');
+
 /** Inverse of isoToSeconds for an encoded instant. */
 export function secondsToIso(seconds: number): string {
+  const slot = seconds & (RECENT_SLOTS - 1);
+  if (recentSeconds[slot] === seconds) return recentTexts[slot];
+  const text = isoOfSeconds(seconds);
+  recentSeconds[slot] = seconds;
+  recentTexts[slot] = text;
+  return text;
+}
+
+function isoOfSeconds(seconds: number): string {
   const day = Math.floor(seconds / SECONDS_PER_DAY);
   let prefix = dayPrefixes[day];
   if (prefix === undefined) {
