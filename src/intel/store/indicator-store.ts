@@ -851,7 +851,11 @@ export class IndicatorStore {
     };
   }
 
-  /** Pending row `k` (row count + k) as a fresh Indicator, built as materialise builds a row. */
+  /**
+   * Pending row `k` (row count + k) as a fresh Indicator, built as materialise builds a row: the
+   * same properties in the same order, so both build objects of one shape. (One helper building
+   * the literal for both made the first iteration over 1M rows slower, median of 6: 172 → ~230 ms.)
+   */
   private materialisePending(k: number): Indicator {
     const { part } = this.pending as PendingPart;
     const c = part.c;
