@@ -97,14 +97,12 @@ interface ReceivedPart {
 }
 
 /**
- * A merged part's new rows, still read from the part's own columns: rows `before`, `before + 1`, …
+ * A merged part's new rows, still read from the part's own columns: rows `count`, `count + 1`, …
  * of the store are the part's rows `fresh[0]`, `fresh[1]`, … (see mergeColumns and settle).
  */
 interface PendingPart {
   part: ReceivedPart;
   fresh: Int32Array;
-  added: number;
-  before: number;
 }
 
 /**
@@ -238,7 +236,7 @@ export class IndicatorStore {
   private pending: PendingPart | null = null;
 
   get size(): number {
-    return this.pending === null ? this.count : this.count + this.pending.added;
+    return this.pending === null ? this.count : this.count + this.pending.fresh.length;
   }
 
   /** Adds a canonical indicator, merging it into the row of the same (type, value, port). */
@@ -657,7 +655,6 @@ export class IndicatorStore {
    */
   private probePart(part: ReceivedPart): PendingPart {
     const c = part.c;
-    const before = this.count;
     const values = part.values;
     const fresh = new Int32Array(c.count);
     let added = 0;
@@ -692,7 +689,7 @@ export class IndicatorStore {
     for (let a = 0; a < c.attributions.length; a++) this.attributionOfPart(part, a);
     for (let file = 0; file < c.sourceFiles.length; file++) this.sourceFileOfPart(part, file);
     for (let flags = 0; flags < c.flagSets.length; flags++) this.flagSetOfPart(part, flags);
-    return { part, fresh, added, before };
+    return { part, fresh: fresh.subarray(0, added) };
   }
 
   /**
@@ -704,7 +701,9 @@ export class IndicatorStore {
     const pending = this.pending;
     if (pending === null) return;
     this.pending = null;
-    const { part, fresh, added, before } = pending;
+    const { part, fresh } = pending;
+    const before = this.count;
+    const added = fresh.length;
     const hashes = part.c.hashes;
     for (const column of this.rowColumns) column.reserve(before + added);
     this.capacity = this.hashes.data.length;
