@@ -7,6 +7,16 @@ export function excerpt(raw: string, max = 120): string {
 }
 
 /**
+ * The text of a value from parsed JSON, for excerpts and messages. `String(value)` is not safe
+ * here: it throws on an object whose `toString` or `valueOf` key holds data, such as
+ * `{"toString": false}`.
+ */
+export function jsonText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value) ?? '';
+}
+
+/**
  * A copy of `s` that does not keep its parent alive. V8 represents `slice`/`split` results as views
  * into the parent string; an indicator kept from a streamed 64 KB chunk would otherwise pin the whole
  * chunk in memory. Building a cons string and reading from it makes V8 flatten it into a fresh copy.

@@ -104,7 +104,12 @@ test('no ThreatFox CSV row makes the CSV reader throw', async () => {
 });
 
 test('no JSON document (ThreatFox, STIX or MISP shaped) makes the JSON readers throw', async () => {
-  const anything = fc.jsonValue({ maxDepth: 3 });
+  // Keys that shadow Object.prototype methods: `String({"toString": false})` throws.
+  const methodKeyed = fc.dictionary(
+    fc.constantFrom('toString', 'valueOf', 'toJSON', 'constructor', 'hasOwnProperty'),
+    fc.jsonValue({ maxDepth: 1 }),
+  );
+  const anything = fc.oneof(fc.jsonValue({ maxDepth: 3 }), methodKeyed);
   const shaped = fc.oneof(
     anything,
     anything.map((data) => ({ query_status: 'ok', data })),
@@ -130,10 +135,10 @@ test('no JSON document (ThreatFox, STIX or MISP shaped) makes the JSON readers t
           labels: anything,
           confidence: anything,
           valid_from: anything,
-          id: fc.string(),
+          id: fc.oneof(fc.string(), anything),
           name: anything,
-          target_ref: fc.string(),
-          source_ref: fc.string(),
+          target_ref: fc.oneof(fc.string(), anything),
+          source_ref: fc.oneof(fc.string(), anything),
           relationship_type: fc.constant('indicates'),
         }),
       )

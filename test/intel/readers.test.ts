@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readIndicators } from '../../src/intel/read.js';
+import { readIndicators, readIndicatorsFromText } from '../../src/intel/read.js';
 import { find, fixture, keys } from './helpers.js';
 
 test('ThreatFox API JSON: records, aliases, ids, clamped confidence, rejected records with reasons', async () => {
@@ -278,6 +278,69 @@ test('hostile values (quotes, newlines, HTML) are kept as data, never break the 
   assert.equal(i.threatType, 'botnet_cc" | DROP');
   assert.deepEqual(i.malwareAliases, ['a\nb', "'quoted'", '<b>bold</b>']);
   assert.ok(i.tags.includes('line\nbreak'));
+});
+
+test('JSON keys named like object methods (toString, valueOf) are data, not an internal error', async () => {
+  // `String({"toString": false})` throws; a feed may carry such keys by accident or on purpose.
+  const methodKeyed = { toString: false, valueOf: { x: 1 } };
+  const stix = await readIndicatorsFromText(
+    JSON.stringify({
+      type: 'bundle',
+      objects: [
+        { type: 'indicator', id: 'indicator--a', pattern: methodKeyed },
+        { type: 'indicator', id: 'indicator--b', pattern: "[domain-name:value = 'theponzu.com']" },
+        { type: 'malware', id: 'malware--m', name: 'NanoCore' },
+        {
+          type: 'relationship',
+          relationship_type: 'indicates',
+          source_ref: 'indicator--b',
+          target_ref: methodKeyed,
+        },
+      ],
+    }),
+    'stix.json',
+  );
+  assert.deepEqual(stix.errors, []);
+  assert.deepEqual(keys(stix.indicators), ['domain theponzu.com']);
+  assert.deepEqual(
+    stix.rejected.map((x) => [x.location, x.reason, x.raw]),
+    [['stix.json#indicator--a', 'indicator has no pattern', '{"toString":false,"valueOf":{"x":1}}']],
+  );
+
+  const misp = await readIndicatorsFromText(
+    JSON.stringify({
+      Event: {
+        Galaxy: [{ type: methodKeyed, GalaxyCluster: [{ type: 'malpedia', value: 'NanoCore' }] }],
+        Attribute: [{ type: 'domain', value: 'theponzu.com', to_ids: true }],
+      },
+    }),
+    'misp.json',
+  );
+  assert.deepEqual(misp.errors, []);
+  assert.equal(find(misp.indicators, 'theponzu.com').malware, 'NanoCore');
+
+  const api = await readIndicatorsFromText(
+    JSON.stringify({ query_status: methodKeyed, data: [] }),
+    'api.json',
+  );
+  assert.deepEqual(api.errors, [
+    `api.json: ThreatFox API answered query_status '{"toString":false,"valueOf":{"x":1}}'`,
+  ]);
+  const exported = await readIndicatorsFromText(
+    JSON.stringify({
+      1400001: [{ ioc_value: methodKeyed, ioc_type: 'domain', malware_printable: methodKeyed }],
+      1400002: [
+        { ioc_value: 'theponzu.com', ioc_type: 'domain', tags: methodKeyed, confidence_level: methodKeyed },
+      ],
+    }),
+    'export.json',
+  );
+  assert.deepEqual(exported.errors, []);
+  assert.deepEqual(keys(exported.indicators), ['domain theponzu.com']);
+  assert.deepEqual(
+    exported.rejected.map((x) => [x.location, x.reason]),
+    [['export.json#1400001', 'record has no ioc value']],
+  );
 });
 
 test('inputs are merged across formats in one read', async () => {

@@ -176,7 +176,7 @@ function familyFrom(holder: Obj): { name: string; aliases: string[] } | null {
       if (!isObject(galaxy) || !Array.isArray(galaxy.GalaxyCluster)) continue;
       for (const cluster of galaxy.GalaxyCluster) {
         if (!isObject(cluster) || !str(cluster.value)) continue;
-        if (!/malpedia|malware|tool|rat|botnet/i.test(String(galaxy.type ?? cluster.type ?? ''))) continue;
+        if (!/malpedia|malware|tool|rat|botnet/i.test(str(galaxy.type) ?? str(cluster.type) ?? '')) continue;
         const meta = isObject(cluster.meta) ? cluster.meta : {};
         return { name: intern(cluster.value as string), aliases: canonicalNames(meta.synonyms) };
       }

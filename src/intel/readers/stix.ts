@@ -4,7 +4,7 @@
  * Revoked indicators and non-STIX pattern languages (yara, sigma, …) are rejected with a reason.
  */
 import { canonicalNames, canonicalTags } from '../canonical.js';
-import { excerpt, intern } from '../strings.js';
+import { excerpt, intern, jsonText } from '../strings.js';
 import type { IndicatorCandidate, Source } from '../types.js';
 import { type Comparison, PatternError, parsePattern } from './stix-pattern.js';
 import { InputError, type ReaderSink } from './types.js';
@@ -40,7 +40,8 @@ export function readStix(doc: unknown, sink: ReaderSink): void {
   const families = new Map<string, Family>();
   for (const o of objects) {
     if (!isObject(o) || o.type !== 'relationship' || o.relationship_type !== 'indicates') continue;
-    const family = malware.get(String(o.target_ref));
+    const target = str(o.target_ref);
+    const family = target ? malware.get(target) : undefined;
     const source = str(o.source_ref);
     if (family && source && !families.has(source)) families.set(source, family);
   }
@@ -52,7 +53,7 @@ export function readStix(doc: unknown, sink: ReaderSink): void {
 function readIndicator(sdo: Sdo, index: number, families: Map<string, Family>, sink: ReaderSink): void {
   const id = str(sdo.id) ?? `objects[${index}]`;
   const location = `${sink.file}#${id}`;
-  const raw = excerpt(String(sdo.pattern ?? JSON.stringify(sdo)));
+  const raw = excerpt(jsonText(sdo.pattern ?? sdo));
   if (sdo.revoked === true) {
     sink.reject(location, 'indicator is revoked', raw);
     return;

@@ -2,7 +2,7 @@
  * ThreatFox JSON: the API envelope (`{"query_status":"ok","data":[...]}`, also a single by-id
  * record) and the JSON export (`{"<ioc_id>": [ {record}, ... ], ...}`).
  */
-import { excerpt } from '../strings.js';
+import { excerpt, jsonText } from '../strings.js';
 import type { Source } from '../types.js';
 import { threatFoxCandidate } from './threatfox-record.js';
 import { InputError, type ReaderSink } from './types.js';
@@ -29,7 +29,7 @@ export function readThreatFoxApi(doc: unknown, sink: ReaderSink): void {
     const status = doc.query_status;
     if (status !== 'ok') {
       const detail = typeof doc.data === 'string' ? `: ${excerpt(doc.data)}` : '';
-      throw new InputError(`ThreatFox API answered query_status '${excerpt(String(status))}'${detail}`);
+      throw new InputError(`ThreatFox API answered query_status '${excerpt(jsonText(status))}'${detail}`);
     }
     const data = Array.isArray(doc.data) ? doc.data : isObject(doc.data) ? [doc.data] : null;
     if (data === null) throw new InputError("ThreatFox API response has no 'data' list");
@@ -62,7 +62,7 @@ function readRecord(record: unknown, fallbackId: string, sink: ReaderSink, forma
       : fallbackId;
   const location = `${sink.file}#${id}`;
   if (!isObject(record)) {
-    sink.reject(location, 'record is not an object', excerpt(JSON.stringify(record) ?? String(record)));
+    sink.reject(location, 'record is not an object', excerpt(jsonText(record)));
     return;
   }
   const source: Source = { file: sink.file, location, format };
