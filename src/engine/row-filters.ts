@@ -76,7 +76,7 @@ export async function planRowFilters(
       for (const hunt of readers) {
         const match = matchFor(hunt, table);
         if (match?.indicatorType !== 'domain' || !hasAny(match, names)) continue;
-        const key = hostExpression(match, { columns: names });
+        const key = hostExpression(match, { table, columns: names });
         // no file of the table has a host column: every host is NULL, and reading the files for that
         // would cost a full pass
         if (!hasAny(match, filled.get(table) ?? new Set())) {
@@ -119,7 +119,7 @@ export async function planRowFilters(
         const match = matchFor(hunt, table);
         const matchedNames =
           match?.indicatorType === 'domain' && hasAny(match, names)
-            ? hostNames.get(hostExpression(match, { columns: names }))
+            ? hostNames.get(hostExpression(match, { table, columns: names }))
             : undefined;
         // no host name matched: no row can, and the test need not compute any host
         const test =

@@ -12,6 +12,7 @@ import { huntLists } from './hunt-lists.js';
 import { compileConditionSql, sqlIdentifier, sqlString } from './sql/condition.js';
 import {
   domainMatchSql,
+  HuntSkipped,
   type HuntSqlContext,
   hostExpression,
   huntSql,
@@ -72,8 +73,7 @@ export async function runLocalHunts(
         let lookup: HuntSqlContext['lookup'];
         if (hunt.correlation) {
           const c = hunt.correlation;
-          if (!tables.has(c.lookupTable))
-            throw new MissingColumnError(`${c.lookupTable} logs to correlate with`);
+          if (!tables.has(c.lookupTable)) throw new HuntSkipped(`no ${c.lookupTable} logs to correlate with`);
           const lookupColumns = await shared.columnsOf(c.lookupTable);
           lookup = {
             table: c.lookupTable,
@@ -100,7 +100,7 @@ export async function runLocalHunts(
         if (hunt.selection) {
           const compiled = compileConditionSql(hunt.selection, table, [...columns]);
           if (!compiled.evaluable)
-            throw new MissingColumnError(compiled.skipped.map((s) => s.field).join(', '));
+            throw new MissingColumnError(table, compiled.skipped.map((s) => s.field).join(', '));
           selection = compiled.sql;
         }
         const context: HuntSqlContext = {
@@ -127,8 +127,8 @@ export async function runLocalHunts(
         }
         summary.hunts.push({ huntId: hunt.id, table, status: 'ran', rows: rows.length });
       } catch (err) {
-        if (!(err instanceof MissingColumnError)) throw err;
-        const message = `hunt "${hunt.title}" skipped: table ${table} has no column ${err.message}`;
+        if (!(err instanceof HuntSkipped)) throw err;
+        const message = `hunt "${hunt.title}" skipped: ${err.message}`;
         warnings.push(message);
         summary.hunts.push({ huntId: hunt.id, table, status: 'skipped', rows: 0, message });
       }

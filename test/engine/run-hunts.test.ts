@@ -175,6 +175,27 @@ test('a hunt whose column is missing is skipped with a warning naming table and 
   }
 });
 
+test('a lookup-then-connect hunt without its lookups is skipped with a warning naming what is missing', async () => {
+  const connect = hunts.filter((h) => h.correlation !== undefined);
+  assert.ok(connect.length > 0, 'the plan has a lookup-then-connect hunt');
+  const lookupTable = connect[0].correlation!.lookupTable;
+  const only = await openDatabase();
+  try {
+    await only.run(
+      'CREATE TABLE "DeviceNetworkEvents" ("TimeGenerated" TIMESTAMP, "DeviceName" VARCHAR, "RemoteIP" VARCHAR, "RemotePort" INTEGER, "LocalIP" VARCHAR)',
+    );
+    const noLookups = await runLocalHunts(only, connect);
+    assert.equal(noLookups.summary.hunts[0].status, 'skipped');
+    assert.match(noLookups.warnings[0], new RegExp(`skipped: no ${lookupTable} logs to correlate with$`));
+
+    await only.run(`CREATE TABLE "${lookupTable}" ("TimeGenerated" TIMESTAMP, "Name" VARCHAR)`);
+    const noClient = await runLocalHunts(only, connect);
+    assert.match(noClient.warnings[0], new RegExp(`skipped: table ${lookupTable} has no column ClientIP$`));
+  } finally {
+    only.close();
+  }
+});
+
 test('URL and hash hunts: scheme/host case-insensitive, path exact; hashes case-insensitive', async () => {
   await db.run(
     `CREATE TABLE "UrlClickEvents" ("TimeGenerated" TIMESTAMP, "Url" VARCHAR, "AccountUpn" VARCHAR)`,

@@ -42,7 +42,15 @@ export interface HuntSqlContext {
   ipMatchedRows?: string;
 }
 
-export class MissingColumnError extends Error {}
+/** These logs cannot run the hunt; the message says why, for the run's warnings. */
+export class HuntSkipped extends Error {}
+
+/** A column the hunt reads is not in the table's logs. */
+export class MissingColumnError extends HuntSkipped {
+  constructor(table: string, columns: string) {
+    super(`table ${table} has no column ${columns}`);
+  }
+}
 
 export function huntSql(hunt: Hunt, ctx: HuntSqlContext): string {
   const where = timeBounds(ctx);
@@ -75,7 +83,7 @@ export function huntSql(hunt: Hunt, ctx: HuntSqlContext): string {
 /** Connections (the IP match) joined to earlier lookups of indicator domains by the same client. */
 function correlatedSql(hunt: Hunt, ctx: HuntSqlContext, where: string[]): string {
   const c = hunt.correlation!;
-  if (!ctx.lookup) throw new MissingColumnError(`${c.lookupTable} (no lookups to correlate)`);
+  if (!ctx.lookup) throw new HuntSkipped(`no ${c.lookupTable} logs to correlate with`);
   const lookupCtx: HuntSqlContext = {
     ...ctx,
     table: ctx.lookup.table,
@@ -88,7 +96,7 @@ function correlatedSql(hunt: Hunt, ctx: HuntSqlContext, where: string[]): string
   const name = need(lookupCtx, c.lookupMatch.domainColumns![0].column);
   need(ctx, c.clientColumn);
   const time = ctx.timeColumn ? id(ctx.timeColumn) : null;
-  if (!time) throw new MissingColumnError('TimeGenerated');
+  if (!time) throw new MissingColumnError(ctx.table, 'TimeGenerated or Timestamp');
   const lookups = domainSql(
     c.lookupMatch,
     lookupCtx,
@@ -126,7 +134,7 @@ function timestamp(d: Date): string {
 }
 
 function need(ctx: HuntSqlContext, column: string): string {
-  if (!ctx.columns.has(column)) throw new MissingColumnError(column);
+  if (!ctx.columns.has(column)) throw new MissingColumnError(ctx.table, column);
   return `e.${id(column)}`;
 }
 
@@ -160,7 +168,7 @@ function ipSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
 function ipCandidates(match: IocMatch, ctx: HuntSqlContext): string[] {
   const endpoints = (match.endpoints ?? []).filter((e) => ctx.columns.has(e.ip));
   if (endpoints.length === 0)
-    throw new MissingColumnError(match.endpoints?.map((e) => e.ip).join('/') ?? 'ip');
+    throw new MissingColumnError(ctx.table, match.endpoints?.map((e) => e.ip).join('/') ?? 'ip');
   return endpoints.map((e) => inList(text(need(ctx, e.ip)), ctx, 'ioc_ips'));
 }
 
@@ -171,10 +179,10 @@ function endpointBranch(e: EndpointColumns, ip: string, ctx: HuntSqlContext): st
   return `WHEN ${inList(endpoint, ctx, 'ioc_endpoints')} THEN ${endpoint}`;
 }
 
-export function hostExpression(match: IocMatch, ctx: Pick<HuntSqlContext, 'columns'>): string {
+export function hostExpression(match: IocMatch, ctx: Pick<HuntSqlContext, 'table' | 'columns'>): string {
   const columns = (match.domainColumns ?? []).filter((c) => ctx.columns.has(c.column));
   if (columns.length === 0)
-    throw new MissingColumnError(match.domainColumns?.map((c) => c.column).join('/') ?? 'domain');
+    throw new MissingColumnError(ctx.table, match.domainColumns?.map((c) => c.column).join('/') ?? 'domain');
   const column = (name: string) => `e.${id(name)}`;
   const hostOf = (c: { column: string; holds: 'name' | 'url-host' }) =>
     c.holds === 'url-host'
@@ -248,7 +256,7 @@ function urlSql(match: IocMatch, ctx: HuntSqlContext, where: string[]): string {
 /** The URL column with scheme and host lowercased and an empty path as '/', as the list holds them. */
 function normalisedUrl(match: IocMatch, ctx: HuntSqlContext): string {
   const column = (match.urlColumns ?? []).find((c) => ctx.columns.has(c));
-  if (!column) throw new MissingColumnError(match.urlColumns?.join('/') ?? 'url');
+  if (!column) throw new MissingColumnError(ctx.table, match.urlColumns?.join('/') ?? 'url');
   const url = text(need(ctx, column));
   const origin = `regexp_extract(${url}, ${sqlString(URL_ORIGIN_REGEX)}, 1)`;
   const rest = `substr(${url}, length(${origin}) + 1)`;
@@ -273,7 +281,7 @@ function hashTests(match: IocMatch, ctx: HuntSqlContext): { cond: string; value:
     for (const t of c.types) tests.push({ cond: inList(value, ctx, HASH_LISTS[t]), value });
   }
   if (tests.length === 0)
-    throw new MissingColumnError(match.hashColumns?.map((c) => c.column).join('/') ?? 'hash');
+    throw new MissingColumnError(ctx.table, match.hashColumns?.map((c) => c.column).join('/') ?? 'hash');
   return tests;
 }
 
