@@ -5,6 +5,7 @@
  * `[.]`, `(.)`, `{.}`, `[dot]`/`[DOT]`/`(dot)`, `\.`, `[:]`, `[://]`, `[:]//`, `[/]`, `[at]`, `[@]`.
  * A `:port` after a defanged IP is untouched, so `104[.]21[.]9[.]66:443` keeps its port.
  */
+import { ownValue } from '../own.js';
 
 const SCHEME = /\b([hH])(?:[xX]{2}|\*\*)([pP])([sS]?)(?=\s*(?:\[|\(|\{)?\s*:)/g;
 const FTP_SCHEME = /\b[fF][xX]([pP])([sS]?)(?=\s*(?:\[|\(|\{)?\s*:)/g;
@@ -44,7 +45,7 @@ export function defang(value: string): string {
   const url = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)(.*)$/is.exec(value);
   if (url) {
     const scheme = url[1].toLowerCase();
-    return `${DEFANGED_SCHEMES[scheme] ?? scheme}://${defangHost(url[2])}${url[3]}`;
+    return `${ownValue(DEFANGED_SCHEMES, scheme) ?? scheme}://${defangHost(url[2])}${url[3]}`;
   }
   return defangHost(value);
 }

@@ -5,6 +5,7 @@ import { DATA_SOURCES } from '../hunts/datasources.js';
 import type { Exclusion, Hunt } from '../hunts/types.js';
 import { defang } from '../intel/refang.js';
 import type { Indicator, ReadResult } from '../intel/types.js';
+import { ownValue } from '../own.js';
 import { exclusionEffectsKql } from '../render/kql/condition.js';
 import type { HuntReport, IocRow, ReportHunt, ReportScenario, ReportTable } from './model.js';
 
@@ -82,7 +83,7 @@ function describe(indicators: Indicator[], families: string[], source: string): 
         ? `${families.length} malware families`
         : 'unattributed malware';
   const threats = [...new Set(indicators.map((i) => i.threatType).filter((t): t is string => !!t))].map(
-    (t) => THREAT_WORDS[t] ?? t.replace(/_/g, ' '),
+    (t) => ownValue(THREAT_WORDS, t) ?? t.replace(/_/g, ' '),
   );
   const types = [...new Set(indicators.map((i) => TYPE_WORDS[i.type]))];
   const flagged = indicators.filter((i) => i.flags.length > 0).length;
@@ -146,7 +147,7 @@ export function buildReport(
     const count = plan.hunts.filter((h) => h.table === hunt.table).length;
     tables.push({
       table: hunt.table,
-      title: TABLE_TITLES[hunt.table] ?? hunt.table,
+      title: ownValue(TABLE_TITLES, hunt.table) ?? hunt.table,
       connectors: hunt.connectors,
       hunts: count,
     });

@@ -47,6 +47,16 @@ describe('CEF parsing', () => {
     });
   });
 
+  test('keys every object inherits (constructor, toString, __proto__) are unknown keys', () => {
+    const r = parseCefLine(
+      'CEF:0|Acme|Wall|1.0|100|Blocked|7|constructor=a toString=b __proto__=c src=10.0.0.1',
+      new Date('2026-05-01T00:00:00Z'),
+    );
+    assert.ok(r.ok);
+    assert.equal(r.row.SourceIP, '10.0.0.1');
+    assert.equal(r.row.AdditionalExtensions, 'constructor=a;toString=b;__proto__=c');
+  });
+
   test('RFC 3164 timestamps take the latest year not in the future', () => {
     const r = parseCefLine('Dec 31 23:00:00 h CEF:0|V|P|1|1|N|1|', new Date('2026-01-02T00:00:00Z'));
     assert.ok(r.ok);

@@ -343,6 +343,83 @@ test('JSON keys named like object methods (toString, valueOf) are data, not an i
   );
 });
 
+test('type names every object inherits (constructor, __proto__, toString) are unknown types', async () => {
+  const misp = await readIndicatorsFromText(
+    JSON.stringify({
+      Event: {
+        Attribute: ['__proto__', 'constructor', 'toString'].map((type) => ({
+          type,
+          value: 'evil.example.com',
+          to_ids: true,
+        })),
+      },
+    }),
+    'misp.json',
+  );
+  assert.deepEqual(misp.indicators, []);
+  assert.deepEqual(
+    misp.rejected.map((x) => x.reason),
+    [
+      "MISP attribute type '__proto__' is not supported",
+      "MISP attribute type 'constructor' is not supported",
+      "MISP attribute type 'tostring' is not supported",
+    ],
+  );
+  const stix = await readIndicatorsFromText(
+    JSON.stringify({
+      type: 'bundle',
+      objects: [
+        { type: 'indicator', id: 'indicator--a', pattern: "[constructor:value = 'evil.example.com']" },
+        {
+          type: 'indicator',
+          id: 'indicator--b',
+          pattern: "[file:hashes.constructor = 'd41d8cd98f00b204e9800998ecf8427e']",
+        },
+      ],
+    }),
+    'stix.json',
+  );
+  assert.deepEqual(stix.indicators, []);
+  assert.deepEqual(
+    stix.rejected.map((x) => x.location),
+    ['stix.json#indicator--a', 'stix.json#indicator--b'],
+  );
+});
+
+test('a bad entry of a ThreatFox export or a MISP event list costs only itself', async () => {
+  const good = { ioc_value: 'evil1.example.com', ioc_type: 'domain' };
+  const exported = await readIndicatorsFromText(
+    JSON.stringify({ 1: null, 2: [{ ioc_type: 'domain' }], 3: { ioc_value: 'x' }, 4: [good] }),
+    'export.json',
+  );
+  assert.deepEqual(exported.formats, [{ input: 'export.json', format: 'threatfox-json' }]);
+  assert.deepEqual(keys(exported.indicators), ['domain evil1.example.com']);
+  assert.deepEqual(
+    exported.rejected.map((x) => [x.location, x.reason]),
+    [
+      ['export.json#1', 'export entry is not a list of records'],
+      ['export.json#2', 'record has no ioc value'],
+      ['export.json#3', 'export entry is not a list of records'],
+    ],
+  );
+
+  const event = { Event: { Attribute: [{ type: 'domain', value: 'evil1.example.com', to_ids: true }] } };
+  for (const doc of [[{ Event: null }, event, 'x'], { response: [{}, event] }]) {
+    const misp = await readIndicatorsFromText(JSON.stringify(doc), 'misp.json');
+    assert.deepEqual(misp.formats, [{ input: 'misp.json', format: 'misp' }]);
+    assert.deepEqual(keys(misp.indicators), ['domain evil1.example.com']);
+    assert.ok(misp.rejected.every((x) => x.reason === 'list entry is not a MISP event'));
+  }
+  const listed = await readIndicatorsFromText(JSON.stringify([{ Event: null }, event, 'x']), 'misp.json');
+  assert.deepEqual(
+    listed.rejected.map((x) => [x.location, x.raw]),
+    [
+      ['misp.json#[0]', '{"Event":null}'],
+      ['misp.json#[2]', 'x'],
+    ],
+  );
+});
+
 test('inputs are merged across formats in one read', async () => {
   const r = await readIndicators([
     fixture('threatfox-2026-crlf.csv'),

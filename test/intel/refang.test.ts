@@ -44,4 +44,5 @@ test('defang gives the display form', () => {
   assert.equal(defang('ops@evil.com'), 'ops[@]evil[.]com');
   assert.equal(defang('d41d8cd98f00b204e9800998ecf8427e'), 'd41d8cd98f00b204e9800998ecf8427e');
   assert.equal(defang('2001:db8::1'), '2001:db8::1');
+  assert.equal(defang('constructor://evil.example.com/'), 'constructor://evil[.]example[.]com/');
 });

@@ -4,6 +4,7 @@
  * (learn.microsoft.com/azure/sentinel/cef-name-mapping), unknown keys into AdditionalExtensions, the
  * syslog host to Computer.
  */
+import { ownValue } from '../../own.js';
 
 const HEADER_COLUMNS = [
   'DeviceVendor',
@@ -202,7 +203,8 @@ export function parseCefLine(line: string, now: Date = new Date()): CefParse {
   });
   const extras: string[] = [];
   for (const [key, value] of parseExtension(fields[7])) {
-    const column = CEF_KEY_COLUMNS[key] ?? CEF_KEY_COLUMNS[LONG_KEYS[key] ?? ''];
+    const column =
+      ownValue(CEF_KEY_COLUMNS, key) ?? ownValue(CEF_KEY_COLUMNS, ownValue(LONG_KEYS, key) ?? '');
     if (!column) extras.push(`${key}=${value}`);
     else if (value !== '') row[column] = column === 'CommunicationDirection' ? direction(value) : value;
   }

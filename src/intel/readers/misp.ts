@@ -4,8 +4,10 @@
  * MISP's own flag for "meant to be actionable"; the others are listed as rejected with that reason.
  * The family comes from a `misp-galaxy:malpedia="…"` tag or a malpedia Galaxy cluster.
  */
+
+import { ownValue } from '../../own.js';
 import { canonicalNames } from '../canonical.js';
-import { excerpt, intern } from '../strings.js';
+import { excerpt, intern, jsonText } from '../strings.js';
 import type { IndicatorCandidate, Source } from '../types.js';
 import { InputError, type ReaderSink } from './types.js';
 
@@ -14,15 +16,20 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 export function isMisp(doc: unknown): boolean {
-  return events(doc) !== null;
+  return eventEntries(doc) !== null;
 }
 
-function events(doc: unknown): Obj[] | null {
-  if (isObject(doc) && isObject(doc.Event)) return [doc.Event];
-  if (isObject(doc) && Array.isArray(doc.response)) return events(doc.response);
-  if (Array.isArray(doc) && doc.length > 0 && doc.every((e) => isObject(e) && isObject(e.Event)))
-    return doc.map((e) => (e as Obj).Event as Obj);
-  return null;
+const isEventEntry = (e: unknown): e is { Event: Obj } => isObject(e) && isObject(e.Event);
+
+/**
+ * The event entries of one `{"Event": …}` document or of a list of them (as the REST API's
+ * `{"response": […]}` or an export). A list is MISP when one entry is an event; the others are
+ * rejected one by one, so a bad entry costs only itself.
+ */
+function eventEntries(doc: unknown): unknown[] | null {
+  if (isEventEntry(doc)) return [doc];
+  const list = isObject(doc) && Array.isArray(doc.response) ? doc.response : doc;
+  return Array.isArray(list) && list.some(isEventEntry) ? list : null;
 }
 
 /** MISP attribute type → how its value splits into candidate parts. */
@@ -70,9 +77,12 @@ const DESCRIPTIVE = new Set([
 ]);
 
 export function readMisp(doc: unknown, sink: ReaderSink): void {
-  const list = events(doc);
-  if (list === null) throw new InputError('not a MISP event');
-  for (const event of list) readEvent(event, sink);
+  const entries = eventEntries(doc);
+  if (entries === null) throw new InputError('not a MISP event');
+  for (const [i, entry] of entries.entries()) {
+    if (isEventEntry(entry)) readEvent(entry.Event, sink);
+    else sink.reject(`${sink.file}#[${i}]`, 'list entry is not a MISP event', excerpt(jsonText(entry)));
+  }
 }
 
 function readEvent(event: Obj, sink: ReaderSink): void {
@@ -110,7 +120,7 @@ function readAttribute(attr: unknown, path: string, event: EventContext, sink: R
   const raw = excerpt(`${type} ${value}`);
   if (attr.deleted === true) return;
   if (DESCRIPTIVE.has(type)) return;
-  const mapping = TYPES[type];
+  const mapping = ownValue(TYPES, type);
   if (!mapping) {
     sink.reject(location, `MISP attribute type '${type}' is not supported`, raw);
     return;

@@ -3,6 +3,8 @@
  * SDOs linked by `indicates` relationships (indicator → malware); `labels` become tags.
  * Revoked indicators and non-STIX pattern languages (yara, sigma, …) are rejected with a reason.
  */
+
+import { ownValue } from '../../own.js';
 import { canonicalNames, canonicalTags } from '../canonical.js';
 import { excerpt, intern, jsonText } from '../strings.js';
 import type { IndicatorCandidate, Source } from '../types.js';
@@ -153,11 +155,11 @@ function valuesOf(
     }
     const hint =
       c.objectType === 'file'
-        ? HASH_PATHS[path]
+        ? ownValue(HASH_PATHS, path)
         : c.objectType === 'email-message' && path === 'from_ref.value'
           ? 'email'
           : path === 'value'
-            ? VALUE_TYPES[c.objectType]
+            ? ownValue(VALUE_TYPES, c.objectType)
             : undefined;
     if (!hint) continue;
     if (!usable || c.negated) {

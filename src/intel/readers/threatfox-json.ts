@@ -14,13 +14,17 @@ export function isThreatFoxApi(doc: unknown): boolean {
   return isObject(doc) && ('query_status' in doc || ('ioc' in doc && 'ioc_type' in doc));
 }
 
-/** Export: every value is a list, and the first non-empty one holds a record with `ioc_value`. */
+/**
+ * Export: an object keyed by IOC id whose values are lists of records, one of them with
+ * `ioc_value`. Other entries are read as entries of the export and rejected one by one, so a bad
+ * entry costs only itself.
+ */
 export function isThreatFoxExport(doc: unknown): boolean {
   if (!isObject(doc)) return false;
-  const values = Object.values(doc);
-  if (values.length === 0 || !values.every(Array.isArray)) return false;
-  const first = (values as unknown[][]).find((v) => v.length > 0)?.[0];
-  return isObject(first) && 'ioc_value' in first;
+  for (const records of Object.values(doc)) {
+    if (Array.isArray(records) && records.some((r) => isObject(r) && 'ioc_value' in r)) return true;
+  }
+  return false;
 }
 
 export function readThreatFoxApi(doc: unknown, sink: ReaderSink): void {
