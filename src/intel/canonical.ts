@@ -10,11 +10,15 @@
  * - CIDR ranges are rejected: an indicator is one address.
  * - Domains are lowercase, without trailing dot, IDN as punycode, and must end in an ICANN public
  *   suffix (tldts) with at least one label before it (`co.uk` alone is not a domain).
- * - URLs keep their path, query and fragment as given; scheme and host are lowercased, a default
- *   port is dropped, an explicit one is kept in the value and in `port`.
+ * - URLs keep their path and query as given; scheme and host are lowercased, a default port is
+ *   dropped, an explicit one is kept in the value and in `port`. For the network schemes (http,
+ *   https, ftp, ws, wss) the value is what a request carries and a proxy logs: an empty path is
+ *   `/` (also before `?`), and user info (`user:pass@`) and the `#fragment` are left out, since
+ *   clients never send them.
  * - E-mail addresses are lowercased as a whole (mail systems treat them case-insensitively).
  */
 import { domainToASCII } from 'node:url';
+import { ownValue } from '../own.js';
 import { ipaddr } from '../packages/ipaddr.js';
 import { tldts } from '../packages/tldts.js';
 import { isPlainDomain } from './domain-shape.js';
@@ -199,11 +203,13 @@ export function canonicalUrl(raw: string): Canonical<CanonicalUrl> {
   const m = URL_PARTS.exec(raw.trim());
   if (!m) return fail(`'${raw}' is not a URL (scheme://host/...)`);
   const scheme = m[1].toLowerCase();
+  const defaultPort = ownValue(DEFAULT_PORTS, scheme);
+  const network = defaultPort !== undefined;
   let authority = m[2];
   let userinfo = '';
   const at = authority.lastIndexOf('@');
   if (at >= 0) {
-    userinfo = authority.slice(0, at + 1);
+    userinfo = network ? '' : authority.slice(0, at + 1);
     authority = authority.slice(at + 1);
   }
   const { host: rawHost, port: rawPort } = splitHostPort(authority);
@@ -229,9 +235,14 @@ export function canonicalUrl(raw: string): Canonical<CanonicalUrl> {
   if (rawPort !== null && rawPort !== '') {
     const p = canonicalPort(rawPort);
     if (!p.ok) return fail(`URL ${p.reason}`);
-    if (DEFAULT_PORTS[scheme] !== p.value) port = p.value;
+    if (defaultPort !== p.value) port = p.value;
   }
-  const path = m[3] === '' && scheme in DEFAULT_PORTS ? '/' : m[3];
+  let path = m[3];
+  if (network) {
+    const hash = path.indexOf('#');
+    if (hash >= 0) path = path.slice(0, hash);
+    if (path === '' || path[0] === '?') path = `/${path}`;
+  }
   const value = `${scheme}://${userinfo}${hostForm}${port === null ? '' : `:${port}`}${path}`;
   return ok({ value: detach(value), host, port });
 }

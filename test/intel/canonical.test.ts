@@ -73,6 +73,24 @@ test('URLs: scheme and host lowercased, path case kept, default port dropped, ex
     ok: true,
     value: { value: 'http://[2001:db8::1]/x', host: '2001:db8::1', port: null },
   });
+  // What a client sends and a proxy logs: "/" before a bare query, no user info, no fragment.
+  for (const [raw, value] of [
+    ['http://evil.example.com?id=1', 'http://evil.example.com/?id=1'],
+    ['http://evil.example.com/login#victim@corp.com', 'http://evil.example.com/login'],
+    ['https://evil.example.com#top', 'https://evil.example.com/'],
+    ['http://paypal.com:secure@Evil.Example.com/x?a#b', 'http://evil.example.com/x?a'],
+  ]) {
+    assert.deepEqual(
+      canonicalUrl(raw),
+      { ok: true, value: { value, host: 'evil.example.com', port: null } },
+      raw,
+    );
+  }
+  // Other schemes keep all they were given.
+  assert.deepEqual(canonicalUrl('smb://user@Files.Example.com?x#y'), {
+    ok: true,
+    value: { value: 'smb://user@files.example.com?x#y', host: 'files.example.com', port: null },
+  });
   assert.equal(canonicalUrl('http://bad.notatld/').ok, false);
   assert.equal(canonicalUrl('not a url').ok, false);
 });

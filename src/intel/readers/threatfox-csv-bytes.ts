@@ -281,8 +281,9 @@ export function splitBytes(
 /**
  * Where the host of an `http://` or `https://` URL ends, if canonicalUrl would give the URL back
  * as it is once its host's suffix is public: lowercase scheme, a host that is a plain domain
- * (isPlainDomainBytes: no user, port or brackets), then a non-empty path, query or fragment of
- * printable ASCII. Otherwise -1.
+ * (isPlainDomainBytes: no user, port or brackets), then a path of printable ASCII, with or without
+ * a query, and no fragment (canonicalUrl adds a "/" before a bare query and drops a fragment).
+ * Otherwise -1.
  */
 function plainUrlHostEnd(b: Uint8Array, start: number, end: number): number {
   if (!(b[start] === 104 && b[start + 1] === 116 && b[start + 2] === 116 && b[start + 3] === 112)) return -1; // http
@@ -295,8 +296,8 @@ function plainUrlHostEnd(b: Uint8Array, start: number, end: number): number {
     const c = b[hostEnd];
     if (c === 47 || c === 63 || c === 35 /* / ? # */) break;
   }
-  if (hostEnd >= end || !isPlainDomainBytes(b, hostStart, hostEnd)) return -1;
-  for (let i = hostEnd; i < end; i++) if (b[i] < 0x21 || b[i] > 0x7e) return -1;
+  if (hostEnd >= end || b[hostEnd] !== 47 /* / */ || !isPlainDomainBytes(b, hostStart, hostEnd)) return -1;
+  for (let i = hostEnd; i < end; i++) if (b[i] < 0x21 || b[i] > 0x7e || b[i] === 35 /* # */) return -1;
   return hostEnd;
 }
 
