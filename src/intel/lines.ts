@@ -1,6 +1,5 @@
 /** Line input: decoded chunks → numbered lines for a LineReader. */
 import { isAscii } from 'node:buffer';
-import type { StringDecoder } from 'node:string_decoder';
 import { latin1 } from './bytes.js';
 import type { ByteLineReader, LineReader, ReaderSink } from './readers/types.js';
 import { excerpt } from './strings.js';
@@ -19,13 +18,19 @@ export interface LineOptions {
   startOfFile?: boolean;
 }
 
+/** Bytes to text, chunk by chunk (a StringDecoder, or a TextDecoder for UTF-16BE). */
+export interface ChunkDecoder {
+  write(chunk: Buffer): string;
+  end(): string;
+}
+
 function hasBom(chunk: Buffer): boolean {
   return chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
 }
 
 export async function feedLines(
   chunks: AsyncIterable<Buffer>,
-  decoder: StringDecoder,
+  decoder: ChunkDecoder,
   reader: LineReader,
   sink: ReaderSink,
   options: LineOptions,

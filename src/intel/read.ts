@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { type IndicatorFilter, indicatorPredicate, keepsAll } from './filter.js';
-import { feedLines } from './lines.js';
+import { type ChunkDecoder, feedLines } from './lines.js';
 import { planFile, readInParts, type WorkerOptions } from './parts/read-parts.js';
 import { ACCEPTED_FORMATS, type Detected, detectFromPeek, jsonReaderFor } from './readers/detect.js';
 import { plainListReader, textReader } from './readers/text.js';
@@ -206,12 +206,12 @@ class ReadSession {
       const gunzip = Readable.from(chunks).pipe(createGunzip());
       return this.readSource(name, gunzip);
     }
-    const utf16 = peek[0] === 0xff && peek[1] === 0xfe;
-    const peekText = new StringDecoder(utf16 ? 'utf16le' : 'utf8').write(peek.subarray(0, PEEK_BYTES));
-    const detected: Detected = detectFromPeek(utf16 ? Buffer.alloc(0) : peek, peekText);
+    const encoding = encodingOf(peek);
+    const peekText = decoderFor(encoding).write(peek.subarray(0, PEEK_BYTES));
+    const detected: Detected = detectFromPeek(encoding === 'utf8' ? peek : Buffer.alloc(0), peekText);
     if (detected.kind === 'binary')
       throw new InputError(`${detected.reason} (accepted: ${ACCEPTED_FORMATS})`);
-    const decoder = new StringDecoder(utf16 ? 'utf16le' : 'utf8');
+    const decoder = decoderFor(encoding);
     if (detected.kind === 'json') {
       const text = await readAll(chunks, decoder, this.options.maxJsonBytes ?? 512 * 1024 * 1024);
       let doc: unknown;
@@ -236,7 +236,7 @@ class ReadSession {
           : textReader(sink, { html: detected.html, email: detected.email });
     this.formats.push({ input: name, format: detected.format });
     await feedLines(chunks, decoder, reader, sink, {
-      utf8: !utf16,
+      utf8: encoding === 'utf8',
       maxLineLength: this.options.maxLineLength ?? 1 << 20,
     });
   }
@@ -276,9 +276,25 @@ async function* replay(head: Buffer[], rest: AsyncIterator<Buffer> | null): Asyn
   for (let n = await rest.next(); !n.done; n = await rest.next()) yield n.value;
 }
 
+type Encoding = 'utf8' | 'utf16le' | 'utf16be';
+
+/** UTF-16 when the input starts with its byte-order mark (as Windows tools write it), else UTF-8. */
+function encodingOf(peek: Buffer): Encoding {
+  if (peek[0] === 0xff && peek[1] === 0xfe) return 'utf16le';
+  if (peek[0] === 0xfe && peek[1] === 0xff) return 'utf16be';
+  return 'utf8';
+}
+
+function decoderFor(encoding: Encoding): ChunkDecoder {
+  if (encoding !== 'utf16be') return new StringDecoder(encoding);
+  // StringDecoder has no UTF-16BE; TextDecoder streams it and drops the byte-order mark.
+  const text = new TextDecoder('utf-16be');
+  return { write: (chunk) => text.decode(chunk, { stream: true }), end: () => text.decode() };
+}
+
 async function readAll(
   chunks: AsyncIterable<Buffer>,
-  decoder: StringDecoder,
+  decoder: ChunkDecoder,
   maxBytes: number,
 ): Promise<string> {
   const parts: string[] = [];

@@ -82,8 +82,9 @@ const INTEL: Record<string, IntelCase> = {
     keep: ['utf8-ok.example.org', 'xn--mnchen-utf8-thb.example.org', '198.51.100.23'],
     rejected: 2,
   },
-  // UTF-16 big-endian is not decoded; it is refused by name rather than misread
-  'list-utf16be-bom.txt': { refused: /binary/ },
+  'list-utf16be-bom.txt': {
+    keep: ['http://defanged.example.com/gate.php', '203.0.113.9', 'foo-bad-thing.org'],
+  },
   'list-utf16le-bom.txt': {
     keep: ['http://defanged.example.com/gate.php', '203.0.113.9', 'foo-bad-thing.org'],
   },

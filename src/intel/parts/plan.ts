@@ -37,7 +37,7 @@ export async function planParts(handle: FileHandle, size: number, parts: number)
   const { bytesRead } = await handle.read(head, 0, head.length, 0);
   const bytes = head.subarray(0, bytesRead);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) return null; // gzip
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return null; // UTF-16
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return null; // UTF-16
   const peek = bytes.subarray(0, PEEK_BYTES);
   const detected = detectFromPeek(peek, new StringDecoder('utf8').write(peek));
   if (detected.kind !== 'lines' || detected.format !== 'threatfox-csv') return null;
