@@ -25,14 +25,27 @@ export function parseDuration(text: string, flag: string): number {
   return Number(m[1]) * unit;
 }
 
-/** Parses an ISO date or date-time (UTC when no zone is given) into a Date. */
-export function parseDate(text: string, flag: string): Date {
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text;
+/**
+ * Parses an ISO date or date-time (UTC when no zone is given) into a Date. A bare date is its first
+ * instant, or with `wholeDay` its last millisecond, so that "until 2026-04-25" keeps that day.
+ * Days a month does not have (2026-02-30) are errors, not the days after it.
+ */
+export function parseDate(text: string, flag: string, options: { wholeDay?: boolean } = {}): Date {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const iso = dateOnly ? `${text}T${options.wholeDay ? '23:59:59.999' : '00:00:00'}Z` : text;
   const withZone = /[zZ]|[+-]\d{2}:?\d{2}$/.test(iso) ? iso : `${iso}Z`;
   const d = new Date(withZone);
-  if (Number.isNaN(d.getTime()))
+  if (Number.isNaN(d.getTime()) || !isCalendarDay(text))
     throw new UsageError(`${flag}: expected a date such as 2026-04-25, got '${text}'`);
   return d;
+}
+
+/** False when the text starts with a year-month-day that does not exist. */
+function isCalendarDay(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!m) return true;
+  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return day.getUTCMonth() === Number(m[2]) - 1 && day.getUTCDate() === Number(m[3]);
 }
 
 export function parseIntOption(text: string, flag: string, min: number, max: number): number {

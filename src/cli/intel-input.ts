@@ -45,7 +45,7 @@ export function indicatorFilter(values: Record<string, unknown>, withFirstSeenWi
     options.minConfidence = parseIntOption(str('min-confidence')!, '--min-confidence', 0, 100);
   if (withFirstSeenWindow) {
     if (str('since') !== undefined) options.since = parseDate(str('since')!, '--since');
-    if (str('until') !== undefined) options.until = parseDate(str('until')!, '--until');
+    if (str('until') !== undefined) options.until = parseDate(str('until')!, '--until', { wholeDay: true });
   }
   if (str('max-age') !== undefined) options.maxAgeMs = parseDuration(str('max-age')!, '--max-age');
   const families = values.family as string[] | undefined;

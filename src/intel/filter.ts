@@ -12,7 +12,11 @@ export interface IndicatorFilter {
   maxAgeMs?: number;
   /** Reference time for maxAgeMs (default: the current time). */
   now?: Date;
-  /** Keep indicators whose family printable name, id or alias equals one of these (case-insensitive). */
+  /**
+   * Keep indicators whose family printable name, id or alias equals one of these, ignoring case,
+   * spaces and punctuation; a Malpedia id also answers to its name part (`win.agent_tesla` to
+   * `Agent Tesla`), so an indicator that a second feed record gave another family keeps that one too.
+   */
   families?: string[];
   types?: IndicatorType[];
   /** Leave out indicators that carry any warninglist flag. */
@@ -26,7 +30,7 @@ export function keepsAll(filter: IndicatorFilter): boolean {
     filter.since === undefined &&
     filter.until === undefined &&
     filter.maxAgeMs === undefined &&
-    !filter.families?.some((f) => f.trim() !== '') &&
+    !filter.families?.some((f) => familyKey(f) !== '') &&
     !(filter.types && filter.types.length > 0) &&
     !filter.dropFlagged
   );
@@ -38,7 +42,7 @@ export function indicatorPredicate(filter: IndicatorFilter): (i: Indicator) => b
   const until = filter.until?.getTime();
   const oldest =
     filter.maxAgeMs === undefined ? undefined : (filter.now ?? new Date()).getTime() - filter.maxAgeMs;
-  const families = filter.families?.map((f) => f.trim().toLowerCase()).filter((f) => f !== '');
+  const families = filter.families?.map(familyKey).filter((f) => f !== '');
   const types = filter.types && filter.types.length > 0 ? new Set(filter.types) : null;
   return (i) => {
     if (types && !types.has(i.type)) return false;
@@ -57,10 +61,19 @@ export function indicatorPredicate(filter: IndicatorFilter): (i: Indicator) => b
   };
 }
 
+/** A family name for comparison: `Agent Tesla`, `agent_tesla` and `AgentTesla` are `agenttesla`. */
+function familyKey(name: string): string {
+  return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
 function familyMatches(i: Indicator, wanted: string): boolean {
-  return (
-    i.malware?.toLowerCase() === wanted || i.malwareIds.includes(wanted) || i.malwareAliases.includes(wanted)
-  );
+  if (i.malware !== null && familyKey(i.malware) === wanted) return true;
+  for (const alias of i.malwareAliases) if (familyKey(alias) === wanted) return true;
+  for (const id of i.malwareIds) {
+    // Malpedia ids are `<platform>.<name>`: win.remcos, elf.mirai
+    if (familyKey(id) === wanted || familyKey(id.slice(id.indexOf('.') + 1)) === wanted) return true;
+  }
+  return false;
 }
 
 export function filterIndicators(indicators: Indicator[], filter: IndicatorFilter): Indicator[] {

@@ -15,7 +15,10 @@ export function displayValue(i: Indicator): string {
   return i.type === 'ipv6' ? `[${value}]:${i.port}` : `${value}:${i.port}`;
 }
 
-const oneLine = (s: string) => s.replace(/[\r\n\t|]+/g, ' ').replace(/[\x00-\x1f\x7f]/g, '');
+const oneLine = (s: string) => s.replace(/[\r\n\t\u2028\u2029]+/g, ' ').replace(/[\x00-\x1f\x7f\x85]/g, '');
+
+/** A cell of the Markdown table: one line, with `\` and `|` escaped so a value keeps its cell. */
+const tableCell = (s: string) => oneLine(s).replace(/[\\|]/g, '\\$&');
 
 /** Summary lines: family, totals, counts by type, flagged count. */
 export function summaryLines(indicators: Indicator[]): string[] {
@@ -47,7 +50,7 @@ export function indicatorTable(indicators: Indicator[]): string[] {
       i.confidence === null ? '' : `${i.confidence}%`,
       flags,
     ];
-    lines.push(`| ${cells.map(oneLine).join(' | ')} |`);
+    lines.push(`| ${cells.map(tableCell).join(' | ')} |`);
   }
   return lines;
 }

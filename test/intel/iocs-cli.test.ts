@@ -107,6 +107,38 @@ test('filters: --type (comma list), --min-confidence, --family by alias, --since
   assert.equal(misp.indicators.length, 3);
 });
 
+test('a date-only --until keeps that whole day; days a month lacks are errors', () => {
+  const feed = join(dir, 'noon.json');
+  writeFileSync(
+    feed,
+    JSON.stringify({
+      query_status: 'ok',
+      data: [{ ioc: 'evil.example.com', ioc_type: 'domain', first_seen: '2026-03-01 12:00:00 UTC' }],
+    }),
+  );
+  const count = (args: string[]) => JSON.parse(iocs([feed, '--json', ...args]).stdout).indicators.length;
+  assert.equal(count(['--until', '2026-03-01']), 1);
+  assert.equal(count(['--until', '2026-02-28']), 0);
+  assert.equal(count(['--until', '2026-03-01T11:59:59Z']), 0);
+  assert.equal(count(['--since', '2026-03-01']), 1);
+  assert.equal(count(['--since', '2026-03-02']), 0);
+  for (const date of ['2026-02-30', '2026-02-29', '2026-04-31T10:00:00Z', '2026-13-01']) {
+    const r = iocs([feed, '--until', date]);
+    assert.equal(r.status, 2, date);
+    assert.equal(
+      r.stderr.trim(),
+      `huntforge iocs: --until: expected a date such as 2026-04-25, got '${date}'`,
+    );
+  }
+});
+
+test('the table escapes | and \\ in values, so each keeps its cell', () => {
+  const r = iocs(['-'], 'http://evil.example.com/a|b\\c\n');
+  assert.equal(r.status, 0, r.stderr);
+  const row = r.stdout.split('\n').find((l) => l.startsWith('| url |'));
+  assert.equal(row, '| url | hxxp://evil[.]example[.]com/a\\|b\\\\c |  |  |  |  |');
+});
+
 test('reads standard input with -', () => {
   const r = iocs(['-', '--json'], readFileSync(seedPath, 'utf8'));
   assert.equal(r.status, 0, r.stderr);

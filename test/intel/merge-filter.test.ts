@@ -120,6 +120,28 @@ test('filters: confidence, since/until, max age against a given now, family by n
   assert.equal(filterIndicators(list, {}).length, 4);
 });
 
+test('family filter: case, spaces and punctuation aside; a Malpedia id answers to its name', async () => {
+  for (const family of ['nanocore-rat', 'NanocoreRAT', ' nanocore ', 'win.nanocore'])
+    assert.deepEqual(values(filterIndicators(list, { families: [family] })), ['new.example.com'], family);
+  for (const family of ['nano', 'rat'])
+    assert.deepEqual(values(filterIndicators(list, { families: [family] })), [], family);
+  assert.equal(filterIndicators(list, { families: ['--', ' '] }).length, 4, 'no name: no family filter');
+  // One address, reported as AsyncRAT, then as Remcos: merged, the family is the first one, and
+  // either name finds it.
+  const feed = JSON.stringify({
+    query_status: 'ok',
+    data: [
+      { ioc: '45.9.1.2:443', ioc_type: 'ip:port', malware: 'win.asyncrat', malware_printable: 'AsyncRAT' },
+      { ioc: '45.9.1.2:443', ioc_type: 'ip:port', malware: 'win.remcos', malware_printable: 'Remcos' },
+    ],
+  });
+  for (const family of ['AsyncRAT', 'Remcos', 'win.remcos']) {
+    const r = await readIndicatorsFromText(feed, 'feed.json', { families: [family] });
+    assert.deepEqual(values(r.indicators), ['45.9.1.2'], family);
+    assert.equal(r.indicators[0].malware, 'AsyncRAT');
+  }
+});
+
 test('readIndicators applies filters after merging', async () => {
   const text = 'evil.example.com\nbad.example.org\n104[.]21[.]9[.]66:443\n';
   const r = await readIndicatorsFromText(text, 'list', { types: ['domain'] });
