@@ -60,6 +60,27 @@ test('the YAML round-trips to the Azure-Sentinel field layout', () => {
   assert.ok(hunting.requiredDataConnectors.length > 0);
 });
 
+test('no line separator reaches the YAML: YAML 1.1 parsers end a line at U+0085, U+2028 and U+2029', () => {
+  const family = 'Evil\u2028- injected: 1\u2029x\u0085y';
+  const result = generateFromIndicators(
+    read([indicator('domain', 'evil.example.com', { malware: family, tags: [family] })]),
+    { now },
+  );
+  const files = [
+    ...result.rules.map(({ rule }) => analyticsRuleYaml(rule)),
+    ...result.huntingQueries.map(({ query }) => huntingQueryYaml(query)),
+  ];
+  let named = 0;
+  for (const text of files) {
+    assert.doesNotMatch(text, /[\u0085\u2028\u2029]/);
+    const doc = parse(text);
+    assert.equal(doc.injected, undefined);
+    assert.deepEqual(validateKql(doc.query), []);
+    if (doc.description.includes('Evil - injected: 1 x y')) named += 1;
+  }
+  assert.ok(named >= 2, 'the IOC hunts name the family, its separators as spaces');
+});
+
 test('constraint checks catch what the repository rejects', () => {
   const result = generateFromIndicators(read(seedIndicators()), { now });
   const rule = result.rules[0].rule;

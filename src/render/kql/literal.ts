@@ -7,7 +7,7 @@ const ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n',
 
 /** A double-quoted KQL string literal; control and line-separator characters are escaped. */
 export function kqlString(value: string): string {
-  return `"${value.replace(/[\\"\n\r\t]|[\u0000-\u001f\u007f\u2028\u2029]/g, (ch) => ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+  return `"${value.replace(/[\\"\n\r\t]|[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, (ch) => ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
 }
 
 /** `dynamic(["a", "b"])` from string values. */

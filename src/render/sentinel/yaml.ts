@@ -9,9 +9,15 @@ function blockScalar(text: string): Scalar {
   return scalar;
 }
 
+/**
+ * YAML 1.1 parsers (PyYAML, the Azure-Sentinel repository's checks) also end a line at U+0085,
+ * U+2028 and U+2029, which YAML 1.2 writers leave in scalars as they are: a family name carrying
+ * one would start a new key there. They can only be scalar content, so they become spaces. (KQL
+ * string literals escape them already.)
+ */
 function toYaml(fields: Record<string, unknown>): string {
   const doc = new (yamlPackage().Document)(fields);
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0 }).replace(/[\u0085\u2028\u2029]/g, ' ');
 }
 
 export function huntingQueryYaml(q: HuntingQuery): string {
