@@ -196,6 +196,34 @@ test('a lookup-then-connect hunt without its lookups is skipped with a warning n
   }
 });
 
+test('a log column named like one the hunt adds (MatchedIndicator) is kept renamed, and decides nothing', async () => {
+  const own = await openDatabase();
+  try {
+    await own.run(
+      'CREATE TABLE "DnsEvents" ("TimeGenerated" TIMESTAMP, "Computer" VARCHAR, "Name" VARCHAR, "MatchedIndicator" VARCHAR)',
+    );
+    await own.run(`INSERT INTO "DnsEvents" VALUES
+      ('2026-04-24 00:00:00', 'a', 'evil.example.com', ''),
+      ('2026-04-24 00:00:01', 'b', 'sub.evil.example.com', 'benign.example'),
+      ('2026-04-24 00:00:02', 'c', 'benign.example', 'evil.example.com')`);
+    const plan = planHunts([indicator('domain', 'evil.example.com')]);
+    const { findings, warnings } = await runLocalHunts(
+      own,
+      plan.hunts.filter((h) => h.table === 'DnsEvents' && h.kind === 'domain'),
+    );
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(
+      findings.map((f) => [f.host, f.indicator, f.row['MatchedIndicator (log)']]),
+      [
+        ['b', 'evil.example.com', 'benign.example'],
+        ['a', 'evil.example.com', ''],
+      ],
+    );
+  } finally {
+    own.close();
+  }
+});
+
 test('URL and hash hunts: scheme/host case-insensitive, path exact; hashes case-insensitive', async () => {
   await db.run(
     `CREATE TABLE "UrlClickEvents" ("TimeGenerated" TIMESTAMP, "Url" VARCHAR, "AccountUpn" VARCHAR)`,

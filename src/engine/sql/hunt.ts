@@ -114,10 +114,32 @@ function correlatedSql(hunt: Hunt, ctx: HuntSqlContext, where: string[]): string
 }
 
 /** The matched event's columns: `e.*`, with known-empty columns as typed NULLs rather than read. */
+/** Columns the hunt queries add to an event's row (lowercase: DuckDB names ignore case). */
+const ADDED_COLUMNS = new Set([
+  'matchedindicator',
+  'matchedhashalgorithm',
+  'lookuptime',
+  'lookedupname',
+  'matcheddomain',
+  '_client',
+]);
+
+/**
+ * The event's columns. A log column named like one the hunt adds is renamed `<name> (log)`: left
+ * as it is, it would shadow the hunt's own and decide what matched.
+ */
 function eventColumns(ctx: HuntSqlContext): string {
   const empty = ctx.emptyColumns;
-  if (!empty || empty.size === 0) return 'e.*';
-  return `e.* REPLACE (${[...empty].map(([name, type]) => `NULL::${type} AS ${id(name)}`).join(', ')})`;
+  const replace =
+    empty && empty.size > 0
+      ? ` REPLACE (${[...empty].map(([name, type]) => `NULL::${type} AS ${id(name)}`).join(', ')})`
+      : '';
+  const clashing = [...ctx.columns].filter((name) => ADDED_COLUMNS.has(name.toLowerCase()));
+  const rename =
+    clashing.length > 0
+      ? ` RENAME (${clashing.map((name) => `${id(name)} AS ${id(`${name} (log)`)}`).join(', ')})`
+      : '';
+  return `e.*${replace}${rename}`;
 }
 
 function timeBounds(ctx: HuntSqlContext): string[] {
