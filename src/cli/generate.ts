@@ -6,6 +6,7 @@ import type { Platform } from '../hunts/datasources.js';
 import { validateKql } from '../kql/validate.js';
 import { kqlTimespan } from '../render/kql/literal.js';
 import { isTargetName, TARGETS, type TargetName } from '../render/targets/index.js';
+import { terminalSafe } from '../report/terminal-safe.js';
 import { parseCommandArgs, parseDuration } from './args.js';
 import { type Command, UsageError } from './command.js';
 import {
@@ -90,7 +91,8 @@ export const generateCommand: Command = {
       }
     }
     const files = await writeGenerated(out, result);
-    for (const warning of result.warnings) process.stderr.write(`huntforge generate: warning: ${warning}\n`);
+    for (const warning of result.warnings)
+      process.stderr.write(`huntforge generate: warning: ${terminalSafe(warning)}\n`);
     const plan = result.plan;
     const flagged = plan.indicators.filter((i) => i.flags.length > 0).length;
     const lines = [

@@ -32,7 +32,7 @@ export async function writeHuntOutput(
   await writeFileAtomic(join(out, 'findings.csv'), findingsCsv(result.findings));
   await writeFileAtomic(
     join(out, 'report.md'),
-    `${renderMarkdown(generated.report)}\n${renderFindingsMarkdown(summary, result.findings)}`,
+    `${renderMarkdown(generated.report)}\n${renderFindingsMarkdown(summary, result.findings, result.warnings)}`,
   );
   await writeFileAtomic(
     join(out, 'report.html'),

@@ -18,6 +18,7 @@ import {
   readInputs,
 } from './intel-input.js';
 import { createProgress } from './progress.js';
+import { ingestWarnings, printWarnings } from './warnings.js';
 
 const HELP = `Usage: huntforge hunt <input...> --logs <path...> [options]
 
@@ -98,6 +99,7 @@ export const huntCommand: Command = {
     const plan = generated?.plan ?? planHunts(read.indicators, planOptions);
 
     const db = await openDatabase({ path: dbPath });
+    let readWarnings: string[] = [];
     try {
       if (logs.length > 0) {
         const table = values.table as string | undefined;
@@ -114,21 +116,17 @@ export const huntCommand: Command = {
         });
         progress.finish();
         await filters?.drop();
-        for (const file of ingest.files) {
-          if (file.malformed > 0) {
-            process.stderr.write(
-              `${file.path}: ${file.malformed} malformed records skipped (first: ${file.firstMalformed[0] ?? '?'})\n`,
-            );
-          }
-        }
-        for (const w of ingest.warnings) process.stderr.write(`warning: ${w}\n`);
+        readWarnings = ingestWarnings(ingest);
+        printWarnings(readWarnings);
       }
-      const result = await runLocalHunts(db, plan.hunts, {
+      const hunted = await runLocalHunts(db, plan.hunts, {
         since,
         until,
       });
+      printWarnings(hunted.warnings);
+      // the outputs say what was not read too: a pipeline must not take a partial hunt for a whole one
+      const result = { ...hunted, warnings: [...readWarnings, ...hunted.warnings] };
       const summary = summarizeFindings(result.findings);
-      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
 
       if (values.json) {
         const doc = findingsJson(result.findings, summary, result.summary, result.warnings);

@@ -5,8 +5,10 @@ import { ingestLogs } from '../engine/ingest/index.js';
 import { type KqlResult, runKql } from '../kql/run.js';
 import { KqlMissingTableError, KqlSemanticError, KqlUnsupportedError } from '../kql/translate/index.js';
 import { csvDocument } from '../report/csv.js';
+import { terminalSafe } from '../report/terminal-safe.js';
 import { parseCommandArgs, parseDate } from './args.js';
 import { type Command, UsageError, UserFacingError } from './command.js';
+import { ingestWarnings, printWarnings } from './warnings.js';
 
 const HELP = `Usage: huntforge kql '<query>' | @file.kql (--logs <path...> | --db FILE) [--json | --csv]
 
@@ -71,13 +73,7 @@ export const kqlCommand: Command = {
     try {
       if (logs.length > 0) {
         const ingest = await ingestLogs(db, logs, { table: values.table as string | undefined });
-        for (const file of ingest.files) {
-          if (file.malformed > 0)
-            process.stderr.write(
-              `${file.path}: ${file.malformed} malformed records skipped (first: ${file.firstMalformed[0] ?? '?'})\n`,
-            );
-        }
-        for (const w of ingest.warnings) process.stderr.write(`warning: ${w}\n`);
+        printWarnings(ingestWarnings(ingest));
       }
       let result: KqlResult;
       try {
@@ -125,11 +121,12 @@ export function resultCsv(result: KqlResult): string {
 /** An aligned text table: numbers right-aligned, one line per row, the row count last. */
 export function resultTable(result: KqlResult): string {
   const MAX = 60;
+  // values come from logs: control characters are shown as \x.., not sent to the terminal
   const clip = (s: string) => {
-    const flat = s.replace(/[\r\n\t]+/g, ' ');
+    const flat = terminalSafe(s.replace(/[\r\n\t]+/g, ' '));
     return flat.length > MAX ? `${flat.slice(0, MAX - 1)}…` : flat;
   };
-  const header = result.columns.map((c) => c.name);
+  const header = result.columns.map((c) => terminalSafe(c.name));
   const cells = result.rows.map((row) => result.columns.map((c) => clip(cellText(row[c.name]))));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
   const numeric = result.columns.map((c) => ['int', 'long', 'real', 'decimal'].includes(c.type));

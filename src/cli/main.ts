@@ -2,6 +2,7 @@
 
 import { duckdbResourceError } from '../engine/engine-settings.js';
 import { nodeResourceError } from '../io/resource-errors.js';
+import { terminalSafe } from '../report/terminal-safe.js';
 import { UsageError, UserFacingError } from './command.js';
 import { commands } from './commands.js';
 
@@ -66,9 +67,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The error as one line; messages may quote input, so control characters are shown, not sent. */
 function oneLine(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  return message.replace(/\s*\n\s*/g, ' ');
+  return terminalSafe(message.replace(/\s*\n\s*/g, ' '));
 }
 
 let watchingStandardOutput = false;

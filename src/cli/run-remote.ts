@@ -8,6 +8,7 @@ import { createTarget, type TargetSpec } from '../remote/target.js';
 import { parseCommandArgs, parseDuration } from './args.js';
 import { type Command, UsageError } from './command.js';
 import { HUNT_CONFIG_HELP, HUNT_CONFIG_OPTIONS, huntPlanOptions } from './intel-input.js';
+import { printWarnings } from './warnings.js';
 
 const HELP = `Usage: huntforge run <input...> (--workspace ID | --cluster URL --database DB | --defender)
                      [--query KQL] [--check] [--table T...] [--lookback 14d] [--endpoint URL]
@@ -98,7 +99,7 @@ export const runCommand: Command = {
           `${JSON.stringify(result.tableCheck ? { ...out, tables: result.tableCheck.tables } : out, null, 2)}\n`,
         );
       } else {
-        for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+        printWarnings(result.warnings);
         for (const h of result.summary.hunts)
           process.stdout.write(
             `${h.status.padEnd(7)} ${h.huntId}  ${h.table || '-'}  ${h.rows} rows${h.message ? `  (${h.message})` : ''}\n`,

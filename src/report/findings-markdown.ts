@@ -2,7 +2,7 @@
 import type { Finding } from '../engine/types.js';
 import { flagLabels, indicatorText, indicatorTypeText, NO_HOST, shortTime } from './findings-display.js';
 import type { FindingsSummary } from './findings-summary.js';
-import { mdTable as table } from './markdown.js';
+import { mdText, mdTable as table } from './markdown.js';
 
 /** Rows per table before a "+N more" note; the full data is in findings.json and findings.csv. */
 const MAX_ROWS = 100;
@@ -17,9 +17,22 @@ function capped(out: string[], total: number, shown: number, what: string): void
   out.push('');
 }
 
-export function renderFindingsMarkdown(summary: FindingsSummary, findings: Finding[]): string {
+/**
+ * The section; `warnings` (what the logs could not give: malformed records, unreadable files,
+ * skipped hunts) come first, so a partial hunt does not read as a whole one.
+ */
+export function renderFindingsMarkdown(
+  summary: FindingsSummary,
+  findings: Finding[],
+  warnings: string[] = [],
+): string {
   const t = summary.totals;
   const out: string[] = ['## Findings', ''];
+  if (warnings.length > 0) {
+    out.push(`**${warnings.length} warning${warnings.length === 1 ? '' : 's'}:**`, '');
+    for (const w of warnings.slice(0, MAX_ROWS)) out.push(`- ${mdText(w)}`);
+    capped(out, warnings.length, Math.min(warnings.length, MAX_ROWS), 'warnings');
+  }
   if (t.findings === 0) {
     out.push('No findings: none of the hunts matched an event in the logs searched.', '');
     return `${out.join('\n').trimEnd()}\n`;

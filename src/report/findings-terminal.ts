@@ -1,6 +1,7 @@
 /** The terminal summary of `huntforge hunt`: totals, then a table per indicator and per host. */
 import { flagLabels, indicatorText, indicatorTypeText, NO_HOST, shortTime } from './findings-display.js';
 import type { FindingsSummary } from './findings-summary.js';
+import { terminalSafe } from './terminal-safe.js';
 
 export interface TerminalOptions {
   /** ANSI colours and bold; false when stdout is not a TTY. */
@@ -10,19 +11,6 @@ export interface TerminalOptions {
 }
 
 const MAX_CELL = 48;
-
-/**
- * Log values are attacker-controlled: control characters (ANSI escapes, carriage returns, bidi
- * overrides) are shown as \x.. / \u.... so they cannot rewrite the analyst's terminal.
- */
-export function terminalSafe(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff
-      ? `\\x${code.toString(16).padStart(2, '0')}`
-      : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
 
 function clip(text: string, width = MAX_CELL): string {
   const chars = [...text];

@@ -9,7 +9,8 @@ import type { FindingsSummary } from './findings-summary.js';
 export { renderFindingsMarkdown } from './findings-markdown.js';
 export type { FindingsSummary, HostFindings, IndicatorFindings } from './findings-summary.js';
 export { summarizeFindings } from './findings-summary.js';
-export { renderFindingsTerminal, type TerminalOptions, terminalSafe } from './findings-terminal.js';
+export { renderFindingsTerminal, type TerminalOptions } from './findings-terminal.js';
+export { terminalSafe } from './terminal-safe.js';
 
 /** One finding of the `--json` document: the Finding itself, its keys in a fixed order. */
 export type FindingRecord = Finding;

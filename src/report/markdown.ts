@@ -1,21 +1,24 @@
 /** report.md: the seed's sections, generated. Table cells are escaped so no value breaks the layout. */
 import type { HuntReport } from './model.js';
+import { terminalSafe } from './terminal-safe.js';
 
-/** A Markdown table cell: pipes escaped, newlines folded, HTML-significant characters neutralised. */
+/**
+ * A Markdown table cell: newlines folded, other control and bidi characters shown as \x.. (log
+ * values are attacker-controlled), pipes, backticks and `*` escaped, `](` broken and
+ * HTML-significant characters neutralised: a value stays text in its own cell, never code,
+ * emphasis or a link. (Brackets alone stay, so defanged `104[.]21` reads as it is.)
+ */
 export function mdCell(text: string): string {
-  return text
-    .replace(/[\r\n\u2028\u2029]+/g, ' ')
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
+  return terminalSafe(text.replace(/[\r\n\u2028\u2029]+/g, ' '))
+    .replace(/([\\|`*])/g, '\\$1')
+    .replace(/\]\(/g, ']\\(')
     .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/`/g, '\\`');
+    .replace(/>/g, '&gt;');
 }
 
-/** Inline text outside tables: one line, Markdown and HTML specials escaped. */
+/** Inline text outside tables: one line, control characters shown, Markdown and HTML specials escaped. */
 export function mdText(text: string): string {
-  return text
-    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+  return terminalSafe(text.replace(/[\r\n\u2028\u2029]+/g, ' '))
     .replace(/([\\`*_[\]#|])/g, '\\$1')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -102,4 +102,29 @@ test('hunt --json follows the contract and --fail-on-findings exits 1; bad confi
   const bad = await runCli(['hunt', FEED, '--logs', LOGS], { cwd: dir, timeoutMs: 120_000 });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /huntforge\.yaml:\d+/);
+});
+
+test('hunt: what the logs could not give is in the warnings of --json, findings.json and report.md', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hf-skipped-'));
+  const logs = join(dir, 'logs');
+  mkdirSync(logs);
+  writeFileSync(
+    join(logs, 'DnsEvents.jsonl'),
+    `${JSON.stringify({ TimeGenerated: '2026-04-25T10:00:00Z', Computer: 'pc1', Name: 'theponzu.com' })}\n{"broken":\n`,
+  );
+  const skipped = /DnsEvents\.jsonl: 1 malformed records skipped \(first: .*DnsEvents\.jsonl:2 /;
+  const r = await runCli(['hunt', SEED, '--logs', logs, '--json', '-o', join(dir, 'out')], {
+    cwd: dir,
+    timeoutMs: 120_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { findings: unknown[]; warnings: string[] };
+  assert.equal(doc.findings.length, 1);
+  assert.match(doc.warnings[0], skipped);
+  const written = JSON.parse(readFileSync(join(dir, 'out', 'findings.json'), 'utf8')) as {
+    warnings: string[];
+  };
+  assert.match(written.warnings[0], skipped);
+  assert.match(readFileSync(join(dir, 'out', 'report.md'), 'utf8'), /1 malformed records skipped/);
+  assert.match(r.stderr, /^warning: .*1 malformed records skipped/m);
 });

@@ -1,6 +1,8 @@
 /** `huntforge kql` end to end: log files in, the result as a table, --json or --csv; errors on one line. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
@@ -52,6 +54,31 @@ test('the default output is an aligned table with a row count', () => {
     '(1 row)',
     '',
   ]);
+});
+
+test('control characters from the logs are shown, not sent to the terminal, in the table and the warnings', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'huntforge-kql-cli-'));
+  try {
+    const file = join(dir, 'DnsEvents.jsonl');
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({
+          TimeGenerated: '2026-04-24T00:00:00Z',
+          Computer: '\u001b[31mRED\u001b]0;title\u0007 abc\u202egnp.exe',
+          Name: 'x',
+        }),
+        '{"bad": "\u001b]0;PWNED\u0007',
+      ].join('\n'),
+    );
+    const r = kql('DnsEvents | project Computer', '--logs', dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    assert.ok(r.stdout.includes(String.raw`\x1b[31mRED\x1b]0;title\x07 abc\u202egnp.exe`), r.stdout);
+    assert.match(r.stderr, /^warning: .*DnsEvents\.jsonl: 1 malformed records skipped/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('an unsupported operator is one line naming it and its position, exit 2', () => {

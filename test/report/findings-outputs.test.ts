@@ -143,6 +143,19 @@ describe('renderFindingsMarkdown', () => {
     );
   });
 
+  it('shows control and bidi characters, and makes no link or emphasis of a value', () => {
+    const spoof = 'ws\u001b[31mRED\u0007\u0000 abc\u202egnp.exe **bold**[link](javascript:alert(1))';
+    const f = [finding({ host: spoof })];
+    const out = renderFindingsMarkdown(summarizeFindings(f), f);
+    assert.doesNotMatch(out, /[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    assert.ok(
+      out.includes(
+        String.raw`| ws\\x1b[31mRED\\x07\\x00 abc\\u202egnp.exe \*\*bold\*\*[link]\(javascript:alert(1)) |`,
+      ),
+      out,
+    );
+  });
+
   it('says so when nothing matched', () => {
     assert.equal(
       renderFindingsMarkdown(summarizeFindings([]), []),

@@ -1,0 +1,12 @@
+/**
+ * Log values are attacker-controlled: control characters (ANSI escapes, carriage returns, bidi
+ * overrides) are shown as \x.. / \u.... so they cannot rewrite the analyst's terminal.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
