@@ -434,7 +434,8 @@ function arithmetic(node: Node, kind: string, scope: Scope, ctx: Context): SqlEx
     default:
       if (!integral(l.type) || !integral(r.type))
         throw ctx.source.unsupported(node, `modulo on ${l.type}/${r.type}`);
-      return { sql: `(${l.sql} % ${r.sql})`, type };
+      // Kusto's modulo is never negative: 0 <= N % D < abs(D), so -14 % 12 is 10 (SQL gives -2).
+      return { sql: `(((${l.sql} % ${r.sql}) + abs(${r.sql})) % abs(${r.sql}))`, type };
   }
 }
 
