@@ -537,6 +537,48 @@ describe('JSON keys sniffed from records of different shapes', () => {
   });
 });
 
+describe('JSON files that DuckDB alone would refuse or read as empty', () => {
+  test('keys that differ only in case are one column, with a warning; every record is read', async () => {
+    const path = join(work, 'CaseKeys_CL.jsonl');
+    writeFileSync(
+      path,
+      [
+        { TimeGenerated: '2026-04-25T10:00:00Z', Computer: 'c1', Name: 'a.com' },
+        { TimeGenerated: '2026-04-25T10:01:00Z', computer: 'c2', Name: 'b.com' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    const db = await openDatabase();
+    try {
+      const report = await ingestLogs(db, [path]);
+      assert.deepEqual(report.warnings, [
+        `${path}: keys 'Computer', 'computer' differ only in case: read as column Computer, the values under 'computer' are not read`,
+      ]);
+      assert.deepEqual(await db.query('SELECT Computer, Name FROM "CaseKeys_CL" ORDER BY Name'), [
+        { Computer: 'c1', Name: 'a.com' },
+        { Computer: null, Name: 'b.com' },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a JSON Lines file without one record: each line is malformed, with its line', async () => {
+    const path = join(work, 'NoRecords_CL.jsonl');
+    writeFileSync(path, 'garbage\n{"a":\n{}\n');
+    const db = await openDatabase();
+    try {
+      const [file] = (await ingestLogs(db, [path])).files;
+      assert.deepEqual([file.rows, file.malformed], [0, 3]);
+      assert.match(file.firstMalformed[0], /NoRecords_CL\.jsonl:1 invalid JSON/);
+      assert.match(file.firstMalformed[2], /NoRecords_CL\.jsonl:3 empty JSON object/);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('several JSON files', () => {
   test('keys sniffed side by side land with their own files', async () => {
     const dir = join(work, 'side-by-side');

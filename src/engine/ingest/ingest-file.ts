@@ -120,6 +120,7 @@ async function readAndLoad(
         break;
     }
 
+    for (const w of source.warnings ?? []) warnings.push(`${file.path}: ${w}`);
     const table =
       tables.get(file.table) ??
       (await openTable(

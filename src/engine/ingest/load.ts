@@ -22,6 +22,8 @@ export interface Source {
    * ignore_errors): such rows are removed after the insert and counted as malformed.
    */
   emptyRowsAreMalformed: boolean;
+  /** What reading the file as this source leaves out (said with the file's name). */
+  warnings?: string[];
 }
 
 export interface TimeWindow {

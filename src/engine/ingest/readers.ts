@@ -37,11 +37,25 @@ function structureType(structure: unknown): string {
   return 'JSON';
 }
 
+/** The type of a key whose records hold `a` in some and `b` in others. */
+function mergedType(a: string, b: string): string {
+  if (a === b || b === 'NULL') return a;
+  if (a === 'NULL') return b;
+  if ((a === 'BIGINT' || a === 'DOUBLE') && (b === 'BIGINT' || b === 'DOUBLE')) return 'DOUBLE';
+  return 'JSON';
+}
+
+/** A JSON file's columns, and what about them the user should hear. */
+interface SniffedKeys {
+  columns: ColumnDef[];
+  warnings: string[];
+}
+
 /**
  * The keys of the file's first records and their types. Sniffed from the raw objects rather than by
  * read_json itself, whose detection gives up on the whole file when one line is not an object.
  */
-async function sniffJsonKeys(db: Pick<HuntDatabase, 'query'>, file: ClassifiedFile): Promise<ColumnDef[]> {
+async function sniffJsonKeys(db: Pick<HuntDatabase, 'query'>, file: ClassifiedFile): Promise<SniffedKeys> {
   // a one-shot hunt reads each file twice (host names for its row tests, then the rows): sniff once
   const key = await sniffKey(file);
   let keys = sniffedKeys.get(key);
@@ -106,27 +120,41 @@ export async function sniffJsonFiles(db: HuntDatabase, files: ClassifiedFile[]):
 }
 
 /** Sniffed keys by sniffKey. */
-const sniffedKeys = new Map<string, ColumnDef[]>();
+const sniffedKeys = new Map<string, SniffedKeys>();
 
 async function sniffFirstRecords(
   db: Pick<HuntDatabase, 'query'>,
   path: string,
   format: string,
-): Promise<ColumnDef[]> {
+): Promise<SniffedKeys> {
   const records =
     `SELECT json, row_number() OVER () AS n FROM (SELECT json FROM read_json_objects(${quoteLiteral(path)}, ` +
     `format='${format}', ignore_errors=true, maximum_object_size=${MAX_JSON_RECORD_BYTES}) LIMIT ${SNIFFED_RECORDS})`;
-  // One record per distinct structure merges into the same structure as every record, at a
-  // fraction of the cost (log records mostly share a few structures). This is json_group_structure
-  // spelt out (the structure of the array of records), so that the records can be put in file order
-  // and the keys keep the order they first appear in.
-  const [row] = await db.query<{ s: Record<string, unknown> | string | null }>(
-    `SELECT json_structure(to_json(list(j ORDER BY first)))->0 AS s FROM (SELECT any_value(json) AS j, min(n) AS first ` +
-      `FROM (${records}) WHERE json_type(json) = 'OBJECT' GROUP BY json_structure(json)::VARCHAR)`,
+  // One record per distinct structure (log records mostly share a few), in file order, so that
+  // the keys keep the order they first appear in.
+  const structures = await db.query<{ s: string }>(
+    `SELECT s FROM (SELECT json_structure(json)::VARCHAR AS s, min(n) AS first FROM (${records}) ` +
+      `WHERE json_type(json) = 'OBJECT' GROUP BY s) ORDER BY first`,
   );
-  const structure = typeof row?.s === 'string' ? JSON.parse(row.s) : row?.s;
-  if (!structure || typeof structure !== 'object') return [];
-  return Object.entries(structure).map(([name, type]) => ({ name, type: structureType(type) }));
+  // DuckDB's names ignore case, so keys that differ only in case are one column, spelt as first
+  // seen; read_json matches keys exactly, so the values under the other spelling are not read.
+  const columns = new Map<string, ColumnDef>();
+  const otherSpellings = new Map<string, Set<string>>();
+  for (const { s } of structures) {
+    for (const [name, leaf] of Object.entries(JSON.parse(s) as Record<string, unknown>)) {
+      const type = structureType(leaf);
+      const key = name.toLowerCase();
+      const seen = columns.get(key);
+      if (!seen) columns.set(key, { name, type });
+      else if (seen.name === name) seen.type = mergedType(seen.type, type);
+      else otherSpellings.set(seen.name, (otherSpellings.get(seen.name) ?? new Set()).add(name));
+    }
+  }
+  const warnings = [...otherSpellings].map(
+    ([name, others]) =>
+      `keys ${[name, ...others].map((n) => `'${n}'`).join(', ')} differ only in case: read as column ${name}, the values under ${[...others].map((n) => `'${n}'`).join(', ')} are not read`,
+  );
+  return { columns: [...columns.values()], warnings };
 }
 
 export async function jsonSource(
@@ -136,22 +164,26 @@ export async function jsonSource(
 ): Promise<Source> {
   const format = jsonFormat(file);
   const sniffed = await sniffJsonKeys(db, file);
-  const columns = sniffed.map((c) => {
+  const columns = sniffed.columns.map((c) => {
     const target = lookup(normalizeColumnName(c.name));
     return { name: c.name, type: target ? jsonReadType(target.type) : extraColumnType(c.type) };
   });
-  if (columns.length === 0)
+  if (columns.length === 0 && file.size === 0)
     return {
       sql: 'SELECT NULL::VARCHAR AS "TimeGenerated" WHERE false',
       columns: [{ name: 'TimeGenerated', type: 'VARCHAR' }],
       emptyRowsAreMalformed: false,
+      warnings: [],
     };
+  // No record with a key: every line is still read, so that each one is reported as malformed.
+  if (columns.length === 0) columns.push({ name: 'TimeGenerated', type: 'VARCHAR' });
   // records=true: a line that is not an object becomes a row of nulls, counted as malformed
   const args = `${quoteLiteral(file.path)}, format='${format}', records=true, ignore_errors=true, maximum_object_size=${MAX_JSON_RECORD_BYTES}`;
   return {
     sql: `SELECT * FROM read_json(${args}, columns=${columnsStruct(columns)})`,
     columns,
     emptyRowsAreMalformed: true,
+    warnings: sniffed.warnings,
   };
 }
 
