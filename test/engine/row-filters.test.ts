@@ -310,3 +310,28 @@ test('planning leaves the database as it found it: no views or host tables stay 
     }
   }
 });
+
+test('records DuckDB loses (behind a byte-order mark, after a cut-off line) are found with or without filters', async () => {
+  const dir = join(scratch, 'lost-records');
+  mkdirSync(dir, { recursive: true });
+  const record = (time: string, computer: string, name: string) =>
+    JSON.stringify({ TimeGenerated: time, Computer: computer, Name: name });
+  writeFileSync(
+    join(dir, 'DnsEvents.jsonl'),
+    [
+      `\uFEFF${record('2026-04-25T10:00:00Z', 'bom', 'evil.example.com')}`,
+      record('2026-04-25T10:01:00Z', 'plain', 'other.example.org'),
+      '{"Name":',
+      record('2026-04-25T10:02:00Z', 'after-cut', 'sub.evil.example.com'),
+    ].join('\n'),
+  );
+  const hunts = planHunts([indicator('domain', 'evil.example.com')]).hunts;
+  const full = await hunt([dir], hunts, false);
+  const filtered = await hunt([dir], hunts, true);
+  assertSameResults(filtered, full);
+  assert.deepEqual(full.findings.map((f) => f.host).sort(), ['after-cut', 'bom']);
+  assert.deepEqual(
+    full.ingest.files.map((f) => [f.rows, f.malformed]),
+    [[3, 1]],
+  );
+});

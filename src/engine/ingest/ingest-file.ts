@@ -158,7 +158,8 @@ async function readAndLoad(
         const scan = await scanJsonLines(file.path, file.gzip);
         entry.firstMalformed.push(...scan.bad.map((b) => `${file.path}:${b.line} ${b.reason}`));
         // DuckDB counts each line it lost as one malformed record: when the lost good lines are
-        // exactly those found after cut-off lines, load them again (never twice)
+        // exactly those the scan found (after cut-off lines, behind a byte-order mark), load them
+        // again (never twice)
         const lost = result.emptyRows - scan.badCount;
         if (scan.swallowed.length > 0 && lost === scan.swallowed.length) {
           entry.rows += await loadSwallowedLines(db, table, file, index, scan.swallowed, lookup, options);
@@ -173,8 +174,10 @@ async function readAndLoad(
 }
 
 /**
- * Good JSON Lines records DuckDB's reader lost with the cut-off line before them, loaded from a file
- * of their own in the spill folder. Returns the rows loaded.
+ * Good JSON Lines records DuckDB's reader lost (with the cut-off line before them, or behind a
+ * byte-order mark), loaded from a file of their own in the spill folder. Returns the rows loaded.
+ * A run's row filter is not applied: it was planned from the values DuckDB read, which these
+ * records' values were not among, and they are a handful of rows.
  */
 async function loadSwallowedLines(
   db: HuntDatabase,
@@ -194,7 +197,7 @@ async function loadSwallowedLines(
       file.format === 'zeek-json'
         ? await zeekSource(db, part, undefined)
         : await jsonSource(db, part, lookup);
-    const result = await loadInto(db, table, source, options);
+    const result = await loadInto(db, table, source, { ...options, rowFilter: undefined });
     return result.rows;
   } finally {
     await rm(path, { force: true });

@@ -47,8 +47,9 @@ export interface JsonLinesScan {
   /** All lines that are not a JSON object. */
   badCount: number;
   /**
-   * Good lines that come right after a line cut off where a value was due (`[[[`, `{"a":`): DuckDB's
-   * newline-delimited reader reads on into the next line for that value and loses it with the bad one.
+   * Good lines DuckDB's newline-delimited reader loses: those right after a line cut off where a
+   * value was due (`[[[`, `{"a":`), which it reads on into for that value, and a first line that
+   * starts with a UTF-8 byte-order mark (here without it).
    */
   swallowed: { line: number; text: string }[];
 }
@@ -62,6 +63,14 @@ export async function scanJsonLines(path: string, gzip: boolean, limit = 5): Pro
   let cutOff = false;
   await eachLine(path, gzip, (text, line) => {
     if (text.trim() === '') return;
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) {
+      const record = text.slice(1);
+      const verdict = judgeJsonLine(record);
+      if (!verdict.reason) {
+        scan.swallowed.push({ line, text: record });
+        return;
+      }
+    }
     const verdict = judgeJsonLine(text);
     if (verdict.reason) {
       scan.badCount += 1;
