@@ -3,6 +3,7 @@
  * value through escapeHtml unless it is already SafeHtml (another template, or a trusted constant
  * wrapped by trusted()).
  */
+import { showBidiControls } from './terminal-safe.js';
 
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -12,9 +13,9 @@ const HTML_ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
-/** Text for element content and double-quoted attribute values. */
+/** Text for element content and double-quoted attribute values; bidi controls shown, not obeyed. */
 export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+  return showBidiControls(String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]));
 }
 
 export class SafeHtml {

@@ -21,6 +21,7 @@ import { html, jsonForScript, type SafeHtml, trusted } from './findings-html-esc
 import { type FindingsSummary, indicatorKey } from './findings-summary.js';
 import { buildTimeline, type Timeline } from './findings-timeline.js';
 import type { HuntReport, ReportHunt } from './model.js';
+import { showBidiControls } from './terminal-safe.js';
 
 export { escapeHtml } from './findings-html-escape.js';
 
@@ -117,7 +118,8 @@ function chartData(t: Timeline) {
   return {
     buckets: t.bucketStarts.map((ms) => bucketLabel(ms, t.bucketMs)),
     series: t.series.map((s, i) => ({
-      label: s.label,
+      // shown through textContent by the page's script: bidi controls made visible here
+      label: showBidiControls(s.label),
       total: s.total,
       flagged: s.flagged,
       color: seriesColor(t, i),

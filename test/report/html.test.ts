@@ -97,6 +97,14 @@ describe('renderHtmlReport', () => {
     assert.ok(!page.includes('<!-- '), 'the row value <!-- stays escaped');
   });
 
+  it('shows bidi controls instead of obeying them, in markup and in the chart data', () => {
+    const spoof = 'abc\u202egnp.exe';
+    const findings = sampleFindings().map((f) => ({ ...f, host: spoof, indicator: `x${spoof}` }));
+    const page = render(findings);
+    assert.doesNotMatch(page, /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    assert.ok(page.includes(String.raw`abc\u202egnp.exe`));
+  });
+
   it('draws one bar per bucket and series with hits, summing to every timed finding', () => {
     const page = render();
     const svg = /<svg class="timeline" data-view="indicator"[\s\S]*?<\/svg>/.exec(page)?.[0] ?? '';
