@@ -157,13 +157,19 @@ async function readAndLoad(
       else {
         const scan = await scanJsonLines(file.path, file.gzip);
         entry.firstMalformed.push(...scan.bad.map((b) => `${file.path}:${b.line} ${b.reason}`));
-        // DuckDB counts each line it lost as one malformed record: when the lost good lines are
-        // exactly those the scan found (after cut-off lines, behind a byte-order mark), load them
-        // again (never twice)
+        // DuckDB counts each line it lost as one malformed record. A first record behind a
+        // byte-order mark is always lost; the good lines after cut-off lines are lost or not, all
+        // alike: the count tells which, and only lost lines are loaded again (never twice).
         const lost = result.emptyRows - scan.badCount;
-        if (scan.swallowed.length > 0 && lost === scan.swallowed.length) {
-          entry.rows += await loadSwallowedLines(db, table, file, index, scan.swallowed, lookup, options);
-          entry.malformed -= lost;
+        const again =
+          lost === scan.behindMark.length + scan.swallowed.length
+            ? [...scan.behindMark, ...scan.swallowed]
+            : lost === scan.behindMark.length
+              ? scan.behindMark
+              : [];
+        if (again.length > 0) {
+          entry.rows += await loadSwallowedLines(db, table, file, index, again, lookup, options);
+          entry.malformed -= again.length;
         }
       }
     }

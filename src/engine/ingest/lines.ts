@@ -47,11 +47,13 @@ export interface JsonLinesScan {
   /** All lines that are not a JSON object. */
   badCount: number;
   /**
-   * Good lines DuckDB's newline-delimited reader loses: those right after a line cut off where a
-   * value was due (`[[[`, `{"a":`), which it reads on into for that value, and a first line that
-   * starts with a UTF-8 byte-order mark (here without it).
+   * Good lines that come right after a line cut off where a value was due (`[[[`, `{"a":`): DuckDB's
+   * newline-delimited reader may read on into the next line for that value and lose it with the bad
+   * one (it does not always: the count of its malformed records tells).
    */
   swallowed: { line: number; text: string }[];
+  /** A good first record behind a UTF-8 byte-order mark (without it), which DuckDB never reads. */
+  behindMark: { line: number; text: string }[];
 }
 
 /**
@@ -59,7 +61,7 @@ export interface JsonLinesScan {
  * records DuckDB lost with them. Never called for a file DuckDB read without complaint.
  */
 export async function scanJsonLines(path: string, gzip: boolean, limit = 5): Promise<JsonLinesScan> {
-  const scan: JsonLinesScan = { bad: [], badCount: 0, swallowed: [] };
+  const scan: JsonLinesScan = { bad: [], badCount: 0, swallowed: [], behindMark: [] };
   let cutOff = false;
   await eachLine(path, gzip, (text, line) => {
     if (text.trim() === '') return;
@@ -67,7 +69,7 @@ export async function scanJsonLines(path: string, gzip: boolean, limit = 5): Pro
       const record = text.slice(1);
       const verdict = judgeJsonLine(record);
       if (!verdict.reason) {
-        scan.swallowed.push({ line, text: record });
+        scan.behindMark.push({ line, text: record });
         return;
       }
     }
