@@ -163,7 +163,7 @@ async function compiled(): Promise<string> {
   const ts = (await import('typescript')).default;
   const root = join(tmpdir(), 'huntforge-bench-intel-js');
   rmSync(root, { recursive: true, force: true });
-  const sources = ['bench/intel.ts', 'scripts/seeded-random.ts', 'src/paths.ts'];
+  const sources = ['bench/intel.ts', 'scripts/seeded-random.ts', 'src/paths.ts', 'src/own.ts'];
   const walk = (dir: string) => {
     for (const entry of readdirSync(join(repo, dir), { withFileTypes: true })) {
       const path = `${dir}/${entry.name}`;
